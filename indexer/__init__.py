@@ -1,0 +1,1 @@
+"""Setu's indexer: corpus → documents → analysis → per-language passage indexes → search."""

@@ -1,0 +1,86 @@
+"""The analysis pipeline's parts: tokens, and tokenizers and filters composed with `|`.
+
+Modelled on Whoosh's analysis pipeline but free of Whoosh, so the engine stays
+swappable: `index.py` adapts an `Analyzer` to Whoosh in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+INDEX = "index"
+QUERY = "query"
+
+
+@dataclass(slots=True)
+class Token:
+    """One term with its position and the code-point span of the surface text it came from."""
+
+    text: str
+    pos: int
+    start: int
+    end: int
+    boost: float = 1.0
+
+
+TokenStream = Iterator[Token]
+
+
+class Composable:
+    """Something that composes with `|` into an Analyzer."""
+
+    def __or__(self, other: Filter) -> Analyzer:
+        parts = self.parts if isinstance(self, Analyzer) else (self,)
+        return Analyzer(*parts, other)
+
+
+class Tokenizer(Composable):
+    """Turns text into a token stream."""
+
+    def __call__(self, text: str, mode: str = INDEX) -> TokenStream:
+        raise NotImplementedError
+
+
+class Filter(Composable):
+    """Turns a token stream into another token stream."""
+
+    def __call__(self, tokens: TokenStream, mode: str = INDEX) -> TokenStream:
+        raise NotImplementedError
+
+
+class Analyzer(Composable):
+    """A tokenizer followed by filters; the same chain runs at index and at query time.
+
+    `mode` (INDEX or QUERY) lets a filter add recall terms only where they help.
+    """
+
+    def __init__(self, tokenizer: Tokenizer, *filters: Filter):
+        self.parts: tuple = (tokenizer, *filters)
+
+    def __call__(self, text: str, mode: str = INDEX) -> TokenStream:
+        tokens = self.parts[0](text, mode)
+        for stage in self.parts[1:]:
+            tokens = stage(tokens, mode)
+        return tokens
+
+    def terms(self, text: str, mode: str = INDEX) -> list[str]:
+        """Return just the terms, in order: what tests and query building want."""
+        return [token.text for token in self(text, mode)]
+
+    def __repr__(self) -> str:
+        return " | ".join(type(part).__name__ for part in self.parts)
+
+
+class MapFilter(Filter):
+    """Replaces each token's text with `function(text)`, dropping tokens that become empty."""
+
+    def __init__(self, function: Callable[[str], str]):
+        self.function = function
+
+    def __call__(self, tokens: Iterable[Token], mode: str = INDEX) -> TokenStream:
+        function = self.function
+        for token in tokens:
+            token.text = function(token.text)
+            if token.text:
+                yield token

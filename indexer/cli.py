@@ -1,0 +1,165 @@
+"""Command line: `python -m indexer build|add|remove|stats|search|show`. Parses, calls one function, prints."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from pathlib import Path
+
+from indexer.generations import IndexDirError
+from indexer.index import WriteReport, add_articles, build_index, index_stats, open_index_set, remove_articles
+from indexer.languages import UnknownLanguage, english_name
+from indexer.search import get_article, search
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; exit status 1 with a one-line reason when the index directory is unusable."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (IndexDirError, UnknownLanguage) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description="Setu's multilingual news indexer.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--index-dir", required=True, type=Path, help="folder holding the indexes")
+        sub.set_defaults(run=run)
+        return sub
+
+    build = command("build", _build, "build a fresh set of indexes from files and folders, swapped in atomically")
+    build.add_argument("paths", nargs="+", metavar="PATH")
+    add = command("add", _add, "insert or replace articles (by id) without a rebuild")
+    add.add_argument("paths", nargs="+", metavar="PATH")
+    remove = command("remove", _remove, "delete articles by id")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+    command("stats", _stats, "languages, article and passage counts, size on disk")
+    find = command("search", _search, "the best passages for a query, one per article")
+    find.add_argument("--lang", default="auto", help="language code, 'auto' (default) or 'all'")
+    find.add_argument("--limit", type=int, default=10)
+    find.add_argument("--json", action="store_true", help="print one JSON object")
+    find.add_argument("query", nargs="+", metavar="QUERY")
+    show = command("show", _show, "an article, paragraphs in order")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.add_argument("doc_id", metavar="DOC_ID")
+    return parser
+
+
+def _build(args) -> int:
+    with _ProgressBar() as bar:
+        report = build_index(args.index_dir, args.paths, progress=bar.advance, inputs_found=bar.start)
+    _print_report(report, "built")
+    return 0
+
+
+def _add(args) -> int:
+    with _ProgressBar() as bar:
+        report = add_articles(args.index_dir, args.paths, progress=bar.advance, inputs_found=bar.start)
+    _print_report(report, "added or replaced")
+    return 0
+
+
+def _remove(args) -> int:
+    report = remove_articles(args.index_dir, args.ids)
+    print(f"removed {len(report.removed)} article(s)")
+    for doc_id in report.not_found:
+        print(f"not found: {doc_id}")
+    _print_languages(report.languages)
+    return 0
+
+
+def _print_report(report: WriteReport, verb: str) -> None:
+    total = sum(report.written.values())
+    print(f"{verb} {total} article(s) in {report.seconds:.1f} s (generation {report.generation})")
+    _print_languages(report.languages)
+    if report.problems:
+        print(f"skipped {len(report.problems)} input(s):")
+        for problem in report.problems:
+            print(f"  {problem}")
+
+
+def _print_languages(languages: dict[str, dict[str, int]]) -> None:
+    print(f"{'lang':<6} {'language':<20} {'articles':>9} {'passages':>9}")
+    for lang, counts in languages.items():
+        print(f"{lang:<6} {english_name(lang):<20} {counts['articles']:>9} {counts['passages']:>9}")
+
+
+def _stats(args) -> int:
+    stats = index_stats(args.index_dir)
+    print(f"generation {stats['generation']} (built {stats['created']})")
+    _print_languages(stats["languages"])
+    print(
+        f"total  {len(stats['languages'])} languages, {stats['articles']} articles, "
+        f"{stats['passages']} passages, {stats['bytes'] / 1e6:.1f} MB on disk"
+    )
+    return 0
+
+
+def _search(args) -> int:
+    result = search(open_index_set(args.index_dir), " ".join(args.query), lang=args.lang, limit=args.limit)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    lang = result["lang"]
+    print(f"{result['total']} article(s) in {lang['used']} ({lang['how']}), {result['took_ms']:.0f} ms")
+    for number, hit in enumerate(result["hits"], start=1):
+        where = "headline" if hit["passage"]["index"] is None else f"paragraph {hit['passage']['index']}"
+        print(f"\n{number}. [{hit['lang']}] {_terminal_marks(hit['title_highlight'])}")
+        print(f"   {hit['doc_id']} · {where} · score {hit['score']}")
+        print(f"   {_terminal_marks(hit['passage']['highlight'])}")
+    return 0
+
+
+def _terminal_marks(highlighted: str) -> str:
+    """Turn `<mark>` into bold reverse video on a terminal, brackets elsewhere; unescape the rest."""
+    start, end = ("\033[1;7m", "\033[0m") if sys.stdout.isatty() else ("[", "]")
+    return html.unescape(highlighted.replace("<mark>", start).replace("</mark>", end))
+
+
+def _show(args) -> int:
+    article = get_article(open_index_set(args.index_dir), args.doc_id)
+    if article is None:
+        print(f"error: no article {args.doc_id!r}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(article, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{article['title']}\n[{article['lang']}] {article['doc_id']} · {article['source']} · {article['url']}")
+    for paragraph in article["paragraphs"]:
+        print(f"\n{paragraph['index']}. {paragraph['text']}")
+    if article["byline"]:
+        print(f"\n{article['byline']}")
+    for translation in article["translations"]:
+        print(f"translation [{translation['lang']}]: {translation['doc_id']}")
+    return 0
+
+
+class _ProgressBar:
+    """A tqdm bar over the inputs, shown only on a terminal."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def start(self, inputs) -> None:
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=len(inputs), unit="input", desc="indexing", file=sys.stderr)
+
+    def advance(self, _input) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,172 @@
+"""Index generations on disk: build aside, swap in atomically, one writer at a time.
+
+Layout of an index directory:
+
+    DIR/CURRENT                    name of the generation being served
+    DIR/generations/<name>/        one immutable generation: <lang>/ indexes + manifest.json
+    DIR/generations/<name>.partial a generation being written (never served)
+    DIR/.lock                      held by the one running writer
+
+A writer fills a `.partial` folder, renames it, then replaces CURRENT with
+`os.replace`, which is atomic: a build killed at any moment leaves CURRENT
+naming the previous, complete generation.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CURRENT = "CURRENT"
+GENERATIONS = "generations"
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+PARTIAL = ".partial"
+# Generations kept besides the current one, so a reader that opened the previous one can finish.
+KEEP_PREVIOUS = 1
+
+
+class IndexDirError(Exception):
+    """The index directory is unusable, busy, or holds no index; the message says which."""
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """Return the folder of the generation being served, or None when nothing was built yet."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise IndexDirError(f"cannot read {index_dir / CURRENT}: {error.strerror}") from error
+    folder = index_dir / GENERATIONS / name
+    if not name or not folder.is_dir():
+        raise IndexDirError(f"{index_dir / CURRENT} names a missing generation {name!r}")
+    return folder
+
+
+def read_manifest(generation: Path) -> dict:
+    """Return a generation's manifest: counts per language, problems, creation time."""
+    return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+
+
+@contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index directory's writer lock; a second writer is refused with a clear message."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
+    except OSError as error:
+        raise IndexDirError(f"cannot use index directory {index_dir}: {error.strerror}") from error
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EWOULDBLOCK, errno.EACCES):
+                raise
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise IndexDirError(f"{index_dir} is being written by {holder}; try again when it finishes") from error
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+
+
+def new_generation(index_dir: Path, copy_from: Path | None = None) -> Path:
+    """Create a `.partial` generation folder, empty or as a hard-linked copy of another.
+
+    Whoosh never rewrites a file it has written, so hard links share unchanged
+    segments safely and make an incremental update cost little disk and time.
+    """
+    generations = index_dir / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
+    _remove_partials(generations)
+    name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+    partial = generations / (name + PARTIAL)
+    if copy_from is None:
+        partial.mkdir()
+    else:
+        shutil.copytree(copy_from, partial, copy_function=_link_or_copy)
+    return partial
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    if os.path.basename(source) == MANIFEST:
+        shutil.copy2(source, target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def publish_generation(index_dir: Path, partial: Path, manifest: dict) -> Path:
+    """Write the manifest, then swap the finished generation in atomically and prune old ones."""
+    _write_atomically(partial / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    _fsync_tree(partial)
+    final = partial.with_name(partial.name.removesuffix(PARTIAL))
+    os.rename(partial, final)
+    _write_atomically(index_dir / CURRENT, final.name + "\n")
+    _prune_generations(index_dir / GENERATIONS, keep=final.name)
+    return final
+
+
+def discard_generation(partial: Path) -> None:
+    """Remove a generation that will not be published."""
+    shutil.rmtree(partial, ignore_errors=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    _fsync_folder(path.parent)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for here, _, files in os.walk(folder):
+        for name in files:
+            with open(os.path.join(here, name), "rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_folder(Path(here))
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_partials(generations: Path) -> None:
+    """Remove what killed writers left behind (only called under the writer lock)."""
+    for folder in generations.glob("*" + PARTIAL):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _prune_generations(generations: Path, keep: str) -> None:
+    finished = sorted(p for p in generations.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL))
+    older = [p for p in finished if p.name < keep]
+    for folder in older[: max(0, len(older) - KEEP_PREVIOUS)]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def folder_size(folder: Path) -> int:
+    """Return the bytes the files under `folder` take."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())

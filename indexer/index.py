@@ -1,0 +1,335 @@
+"""Per-language Whoosh indexes of passages: schema, build, add, remove, open, stats.
+
+All Whoosh writing lives here. The unit is the passage (one paragraph) carrying
+its article's fields, so an article can be rebuilt in order from its passages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Analyzer as WhooshAnalyzerBase
+from whoosh.analysis import Token as WhooshToken
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from indexer.analysis import INDEX, analyzer_for
+from indexer.corpus import CorpusInput, find_inputs, read_inputs
+from indexer.documents import Article, Problem
+from indexer.generations import (
+    IndexDirError,
+    current_generation,
+    discard_generation,
+    folder_size,
+    new_generation,
+    publish_generation,
+    read_manifest,
+    writer_lock,
+)
+
+# BM25F weight of the headline against a paragraph: a word in the headline says more.
+TITLE_BOOST = 2.0
+# Memory each language's writer may use before flushing a segment to disk.
+WRITER_LIMIT_MB = 64
+# The position stored for an article's headline-only passage (it has no paragraphs).
+HEADLINE_ONLY = -1
+
+
+class WhooshAnalyzer(WhooshAnalyzerBase):
+    """Adapts our language's analyzer chain to Whoosh; pickles as its language code only.
+
+    Whoosh stores the schema (analyzers included) in the index, and ICU objects
+    cannot be pickled, so the chain is looked up again from the code on load.
+    """
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __getstate__(self) -> dict:
+        return {"lang": self.lang}
+
+    def __setstate__(self, state: dict) -> None:
+        self.lang = state["lang"]
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ) -> Iterator[WhooshToken]:
+        token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for ours in analyzer_for(self.lang)(value, mode or INDEX):
+            token.text = ours.text
+            token.boost = ours.boost
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[ours.start : ours.end]
+            if positions:
+                token.pos = start_pos + ours.pos
+            if chars:
+                token.startchar = start_char + ours.start
+                token.endchar = start_char + ours.end
+            yield token
+
+
+def schema_for(lang: str) -> Schema:
+    """Return the passage schema for one language's index."""
+    analyzer = WhooshAnalyzer(lang)
+    return Schema(
+        doc_id=ID(stored=True, sortable=True),
+        group=ID(stored=True),
+        lang=ID(stored=True),
+        position=NUMERIC(stored=True, sortable=True, signed=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, multitoken_query="and"),
+        text=TEXT(analyzer=analyzer, stored=True, multitoken_query="and"),
+        url=ID(stored=True),
+        byline=TEXT(analyzer=analyzer, stored=True),
+        published=ID(stored=True, sortable=True),
+        source=KEYWORD(stored=True, lowercase=True),
+    )
+
+
+def passages_of(article: Article) -> Iterator[dict]:
+    """Yield the article's passages as index documents: one per paragraph, or the headline alone."""
+    shared = {
+        "doc_id": article.id,
+        "group": article.group,
+        "lang": article.lang,
+        "title": article.title,
+        "url": article.url,
+        "byline": article.byline,
+        "published": article.published,
+        "source": article.source,
+    }
+    if not article.paragraphs:
+        yield {**shared, "position": HEADLINE_ONLY, "text": ""}
+    for position, paragraph in enumerate(article.paragraphs):
+        yield {**shared, "position": position, "text": paragraph}
+
+
+@dataclass
+class WriteReport:
+    """What a build, add or remove did: per-language counts after it, and every input skipped."""
+
+    generation: str = ""
+    languages: dict[str, dict[str, int]] = field(default_factory=dict)
+    written: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _LanguageWriters:
+    """Opens one Whoosh writer per language on first use, in one generation folder."""
+
+    def __init__(self, generation: Path):
+        self.generation = generation
+        self.writers: dict = {}
+        self._existing = sorted(p.name for p in generation.iterdir() if whoosh_index.exists_in(p))
+
+    def writer(self, lang: str):
+        if lang not in self.writers:
+            folder = self.generation / lang
+            if whoosh_index.exists_in(folder):
+                index = whoosh_index.open_dir(folder)
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                index = whoosh_index.create_in(folder, schema_for(lang))
+            self.writers[lang] = index.writer(limitmb=WRITER_LIMIT_MB)
+        return self.writers[lang]
+
+    def existing_languages(self) -> list[str]:
+        """The languages that had an index before this write began."""
+        return self._existing
+
+    def commit(self) -> None:
+        for writer in self.writers.values():
+            writer.commit()
+
+    def cancel(self) -> None:
+        for writer in self.writers.values():
+            writer.cancel()
+
+
+ProgressCallback = Callable[[CorpusInput], None]
+
+
+def build_index(
+    index_dir: Path,
+    paths: Iterable[str | Path],
+    progress: ProgressCallback | None = None,
+    inputs_found: Callable[[list[CorpusInput]], None] | None = None,
+) -> WriteReport:
+    """Build a fresh set of per-language indexes from `paths` and swap it in atomically."""
+    return _write_generation(index_dir, paths, copy_current=False, progress=progress, inputs_found=inputs_found)
+
+
+def add_articles(
+    index_dir: Path,
+    paths: Iterable[str | Path],
+    progress: ProgressCallback | None = None,
+    inputs_found: Callable[[list[CorpusInput]], None] | None = None,
+) -> WriteReport:
+    """Insert or replace (by id) the articles under `paths` in the current indexes, without a rebuild."""
+    return _write_generation(index_dir, paths, copy_current=True, progress=progress, inputs_found=inputs_found)
+
+
+def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
+    """Delete the articles with these ids from every language's index."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    with writer_lock(index_dir):
+        current = _require_current(index_dir)
+        partial = new_generation(index_dir, copy_from=current)
+        writers = _LanguageWriters(partial)
+        report = WriteReport()
+        try:
+            for doc_id in ids:
+                deleted = sum(
+                    writers.writer(lang).delete_by_term("doc_id", doc_id) for lang in writers.existing_languages()
+                )
+                (report.removed if deleted else report.not_found).append(doc_id)
+            writers.commit()
+            report.problems = read_manifest(current).get("problems", [])
+            return _publish(index_dir, partial, report, started)
+        except BaseException:
+            writers.cancel()
+            discard_generation(partial)
+            raise
+
+
+def _write_generation(index_dir, paths, copy_current, progress, inputs_found) -> WriteReport:
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    inputs, problems = find_inputs(paths)
+    if inputs_found:
+        inputs_found(inputs)
+    with writer_lock(index_dir):
+        current = _require_current(index_dir) if copy_current else None
+        partial = new_generation(index_dir, copy_from=current)
+        writers = _LanguageWriters(partial)
+        report = WriteReport(problems=problems)
+        try:
+            for item in read_inputs(_reporting_progress(inputs, progress)):
+                if isinstance(item, Problem):
+                    report.problems.append(item)
+                    continue
+                _write_article(writers, item, replace=copy_current)
+                report.written[item.lang] += 1
+            if not report.written and not copy_current:
+                raise IndexDirError(
+                    "nothing could be indexed: "
+                    + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
+                )
+            writers.commit()
+            return _publish(index_dir, partial, report, started)
+        except BaseException:
+            writers.cancel()
+            discard_generation(partial)
+            raise
+
+
+def _reporting_progress(inputs: list[CorpusInput], progress: ProgressCallback | None) -> Iterator[CorpusInput]:
+    for corpus_input in inputs:
+        yield corpus_input
+        if progress:
+            progress(corpus_input)
+
+
+def _write_article(writers: _LanguageWriters, article: Article, replace: bool) -> None:
+    if replace:
+        for lang in writers.existing_languages():
+            writers.writer(lang).delete_by_term("doc_id", article.id)
+    writer = writers.writer(article.lang)
+    for passage in passages_of(article):
+        writer.add_document(**passage)
+
+
+def _require_current(index_dir: Path) -> Path:
+    current = current_generation(index_dir)
+    if current is None:
+        raise IndexDirError(f"no index in {index_dir}: run `python -m indexer build` first")
+    return current
+
+
+def _publish(index_dir: Path, partial: Path, report: WriteReport, started: float) -> WriteReport:
+    report.languages = _count_languages(partial)
+    report.seconds = round(time.perf_counter() - started, 3)
+    manifest = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "languages": report.languages,
+        "problems": [_problem_dict(p) for p in report.problems],
+    }
+    report.generation = publish_generation(index_dir, partial, manifest).name
+    return report
+
+
+def _problem_dict(problem: Problem | dict) -> dict:
+    if isinstance(problem, dict):
+        return problem
+    return {"path": problem.path, "line": problem.line, "reason": problem.reason}
+
+
+def _count_languages(generation: Path) -> dict[str, dict[str, int]]:
+    counts = {}
+    for folder in sorted(p for p in generation.iterdir() if p.is_dir()):
+        index = whoosh_index.open_dir(folder)
+        with index.searcher() as searcher:
+            reader = searcher.reader()
+            doc_ids = reader.column_reader("doc_id")
+            articles = {doc_ids[docnum] for docnum in reader.all_doc_ids()}
+            if articles:
+                counts[folder.name] = {"articles": len(articles), "passages": reader.doc_count()}
+    return counts
+
+
+def index_stats(index_dir: Path) -> dict:
+    """Return the served generation's languages, article and passage counts, and size on disk."""
+    index_dir = Path(index_dir)
+    generation = _require_current(index_dir)
+    manifest = read_manifest(generation)
+    return {
+        "generation": generation.name,
+        "created": manifest["created"],
+        "languages": manifest["languages"],
+        "articles": sum(c["articles"] for c in manifest["languages"].values()),
+        "passages": sum(c["passages"] for c in manifest["languages"].values()),
+        "bytes": folder_size(generation),
+        "problems": manifest["problems"],
+    }
+
+
+class IndexSet:
+    """The served generation's per-language indexes, opened once for reading."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        generation = _require_current(self.index_dir)
+        self.generation = generation.name
+        self.manifest = read_manifest(generation)
+        self.indexes = {lang: whoosh_index.open_dir(generation / lang) for lang in self.manifest["languages"]}
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages with an index, sorted by code."""
+        return sorted(self.indexes)
+
+    def searcher(self, lang: str):
+        """Open a Whoosh searcher on one language's index (a context manager)."""
+        return self.indexes[lang].searcher()
+
+
+def open_index_set(index_dir: Path) -> IndexSet:
+    """Open the served generation under `index_dir` for searching."""
+    return IndexSet(index_dir)

@@ -1,0 +1,1 @@
+"""Setu's search service: a Flask app over the indexes built by `indexer`."""

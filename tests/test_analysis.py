@@ -1,0 +1,64 @@
+"""The ICU analysis chain: whole words, code-point offsets, normalization and digit folding."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.analysis import analyzer_for
+
+
+def surfaces(lang, text):
+    return [text[t.start : t.end] for t in analyzer_for(lang)(text)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("bn", "কেন্দ্রে বেড়ে ওঠা বিষয়ভিত্তিক", ["কেন্দ্রে", "বেড়ে", "ওঠা", "বিষয়ভিত্তিক"]),
+        ("ko", "사회복지센터는 센터에서", ["사회복지센터는", "센터에서"]),
+        ("th", "ฉลามทำร้ายเด็ก", ["ฉลาม", "ทำร้าย", "เด็ก"]),
+        ("ja", "東京は日本の首都", ["東京", "は", "日本", "の", "首都"]),
+        ("zh", "北京是中国的首都", ["北京", "是", "中国", "的", "首都"]),
+    ],
+)
+def test_words_come_out_whole_with_their_surface_spans(lang, text, expected):
+    assert surfaces(lang, text) == expected
+
+
+def test_terms_are_the_nfkc_casefolded_surface():
+    # NFKC splits Thai SARA AM into NIKHAHIT + SARA AA: the same at index and query time.
+    assert analyzer_for("th").terms("ทำร้าย") == ["\u0e17\u0e4d\u0e32\u0e23\u0e49\u0e32\u0e22"]
+
+
+def test_offsets_stay_right_after_emoji_and_other_astral_characters():
+    text = "😀 센터 𝒜 শিশু 😀😀 ฉลาม"
+    tokens = list(analyzer_for("ko")(text))
+    assert [text[t.start : t.end] for t in tokens] == ["센터", "𝒜", "শিশু", "ฉลาม"]
+    assert [t.text for t in tokens][:2] == ["센터", "a"]
+    assert [t.pos for t in tokens] == [0, 1, 2, 3]
+
+
+def test_digits_of_every_script_fold_to_ascii():
+    assert analyzer_for("bn").terms("১২ জন") == ["12", "জন"]
+    assert analyzer_for("hi").terms("६ अस्पताल") == ["6", "अस्पताल"]
+    assert analyzer_for("ar").terms("٢٠٢٤") == ["2024"]
+
+
+def test_width_case_and_compatibility_forms_are_normalized():
+    assert analyzer_for("en").terms("Ｓtraße ﬁle MWP") == ["strasse", "file", "mwp"]
+
+
+def test_the_same_language_returns_the_same_shared_analyzer():
+    assert analyzer_for("bn") is analyzer_for("bn")
+
+
+@given(st.text(), st.sampled_from(["bn", "ko", "th", "ja", "zh", "en", "ar", "hi", "vi"]))
+def test_any_text_analyzes_with_offsets_inside_it(text, lang):
+    previous_end = 0
+    for token in analyzer_for(lang)(text):
+        assert 0 <= token.start < token.end <= len(text)
+        assert token.start >= previous_end
+        assert token.text
+        previous_end = token.end

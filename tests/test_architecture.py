@@ -1,0 +1,43 @@
+"""The shape of the code: data flows one way, and Whoosh stays behind two modules."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from .conftest import ROOT
+
+WHOOSH_MODULES = {"indexer/index.py", "indexer/search.py"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def test_whoosh_is_imported_only_by_the_index_and_search_modules():
+    for path in python_files("indexer") + python_files("search_app"):
+        relative = path.relative_to(ROOT).as_posix()
+        uses_whoosh = any(name.split(".")[0] == "whoosh" for name in imported_modules(path))
+        assert not uses_whoosh or relative in WHOOSH_MODULES, relative
+
+
+def test_the_indexer_never_imports_the_search_app():
+    for path in python_files("indexer"):
+        assert not any(name.split(".")[0] == "search_app" for name in imported_modules(path)), path
+
+
+def test_the_ci_script_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "<!-- test-command -->" in readme and "<!-- run-command -->" in readme
+    assert "README.md" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -1,0 +1,155 @@
+"""Building, swapping and changing the per-language indexes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from indexer.generations import CURRENT, GENERATIONS, IndexDirError, writer_lock
+from indexer.index import add_articles, build_index, index_stats, open_index_set, remove_articles
+from indexer.search import get_article, search
+
+from .conftest import DATA, ROOT, run_cli
+
+
+def test_build_counts_articles_and_passages_per_language(built_index):
+    stats = index_stats(built_index)
+    languages = stats["languages"]
+    assert set(languages) >= {"ar", "bn", "en", "hi", "ja", "ko", "th", "vi", "zh"}
+    assert languages["bn"]["articles"] == 61  # 60 NTREX + the seed
+    assert languages["ko"]["articles"] == 61 + 3  # + the seed, the JSONL article, two parallel stories
+    assert stats["bytes"] > 0
+    assert len(stats["problems"]) == 9
+
+
+def test_the_cli_build_prints_counts_and_every_skipped_input(tmp_path):
+    result = run_cli("build", "--index-dir", str(tmp_path / "ix"), str(DATA))
+    assert "built 12 article(s)" in result.stdout
+    assert "skipped 9 input(s):" in result.stdout
+    assert "articles.jsonl:5: invalid JSON" in result.stdout
+    assert "news.ben.txt: has 4 lines" in result.stdout
+
+
+def test_building_nothing_fails_with_a_one_line_reason_and_keeps_the_old_index(writable_index, tmp_path):
+    before = (writable_index / CURRENT).read_text()
+    (tmp_path / "only-empty").mkdir()
+    (tmp_path / "only-empty" / "empty.txt").write_text("")
+    result = run_cli("build", "--index-dir", str(writable_index), str(tmp_path / "only-empty"), check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: nothing could be indexed")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (writable_index / CURRENT).read_text() == before
+
+
+def test_an_unusable_index_dir_is_refused(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run_cli("build", "--index-dir", str(blocker / "ix"), str(DATA), check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot use index directory")
+
+
+def test_a_second_writer_is_refused_while_one_runs(writable_index):
+    with writer_lock(writable_index):
+        with pytest.raises(IndexDirError, match="is being written by pid"):
+            add_articles(writable_index, [DATA / "jsonl"])
+
+
+def _big_corpus(folder, articles=4000):
+    folder.mkdir()
+    with open(folder / "big.jsonl", "w", encoding="utf-8") as handle:
+        for number in range(articles):
+            paragraphs = [f"Paragraph {p} of article {number} about the river and the bridge." for p in range(4)]
+            handle.write(
+                json.dumps({"id": f"big-{number}", "title": f"Story {number}", "paragraphs": paragraphs, "lang": "en"})
+                + "\n"
+            )
+    return folder
+
+
+def test_a_build_killed_midway_leaves_the_previous_index_searchable(writable_index, tmp_path):
+    before = (writable_index / CURRENT).read_text()
+    expected = search(open_index_set(writable_index), "bridge", lang="en")["total"]
+    corpus = _big_corpus(tmp_path / "big")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", "--index-dir", str(writable_index), str(corpus)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    partial = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and build.poll() is None:
+        partials = list((writable_index / GENERATIONS).glob("*.partial/en/*.seg"))
+        partials += list((writable_index / GENERATIONS).glob("*.partial/en/*.toc"))
+        if partials:
+            partial = partials[0]
+            break
+        time.sleep(0.02)
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    assert partial is not None, "the build finished before it could be killed"
+    assert (writable_index / CURRENT).read_text() == before
+    assert search(open_index_set(writable_index), "bridge", lang="en")["total"] == expected
+    # The next writer clears what the killed one left behind.
+    add_articles(writable_index, [DATA / "jsonl"])
+    assert not list((writable_index / GENERATIONS).glob("*.partial"))
+
+
+def test_add_replaces_by_id_and_remove_deletes(writable_index, tmp_path):
+    index_set = open_index_set(writable_index)
+    assert search(index_set, "tortoise", lang="en")["total"] == 0
+    update = tmp_path / "update.jsonl"
+    update.write_text(
+        json.dumps(
+            {
+                "id": "jl-en-1",
+                "title": "Seoul library plan changes",
+                "paragraphs": ["A tortoise moves in."],
+                "lang": "en",
+            }
+        )
+        + "\n"
+        + json.dumps({"id": "brand-new", "title": "Tortoise race", "paragraphs": ["The tortoise won."], "lang": "en"})
+        + "\n",
+        encoding="utf-8",
+    )
+    report = add_articles(writable_index, [update])
+    assert sum(report.written.values()) == 2
+    updated = open_index_set(writable_index)
+    assert search(updated, "tortoise", lang="en")["total"] == 2
+    assert get_article(updated, "jl-en-1")["paragraphs"] == [{"index": 0, "text": "A tortoise moves in."}]
+    assert search(updated, "spring", lang="en")["total"] == 1  # the old jl-en-1 text is gone
+    report = remove_articles(writable_index, ["brand-new", "no-such-id"])
+    assert (report.removed, report.not_found) == (["brand-new"], ["no-such-id"])
+    after = open_index_set(writable_index)
+    assert get_article(after, "brand-new") is None
+    assert search(after, "tortoise", lang="en")["total"] == 1
+    assert index_stats(writable_index)["languages"]["en"]["articles"] == 5
+
+
+def test_add_moves_an_article_that_changed_language(writable_index, tmp_path):
+    update = tmp_path / "moved.jsonl"
+    update.write_text(
+        json.dumps({"id": "jl-th-1", "title": "ห้องสมุด", "paragraphs": ["Now in English: a library."], "lang": "en"})
+        + "\n",
+        encoding="utf-8",
+    )
+    add_articles(writable_index, [update])
+    article = get_article(open_index_set(writable_index), "jl-th-1")
+    assert article["lang"] == "en"
+    assert "th" not in index_stats(writable_index)["languages"]
+
+
+def test_readers_of_the_old_generation_keep_working_after_a_swap(writable_index):
+    old = open_index_set(writable_index)
+    total = search(old, "library", lang="en")["total"]
+    build_index(writable_index, [DATA / "parallel"])
+    assert search(old, "library", lang="en")["total"] == total
+    assert search(open_index_set(writable_index), "library", lang="en")["total"] == 0

@@ -1,0 +1,118 @@
+"""Searching from the command line and the library: routing, highlighting, and the JSON shapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indexer.search import get_article, search
+
+from .conftest import run_cli
+
+HIT_KEYS = {
+    "doc_id",
+    "group",
+    "lang",
+    "title",
+    "title_highlight",
+    "url",
+    "published",
+    "source",
+    "byline",
+    "score",
+    "passage",
+    "translations",
+}
+
+
+def test_cli_search_json_marks_the_bengali_seed_word(built_index):
+    result = run_cli("search", "--index-dir", str(built_index), "--json", "সমাজকর্ম")
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "lang", "syntax", "total", "took_ms", "hits"}
+    assert data["lang"] == {"used": "bn", "detected": "bn", "how": "script"}
+    hit = data["hits"][0]
+    assert set(hit) == HIT_KEYS
+    assert hit["doc_id"] == "000_aaa99257ef590384"
+    assert hit["passage"]["index"] == 0
+    assert "<mark>সমাজকর্ম</mark>" in hit["passage"]["highlight"]
+    assert set(hit["passage"]) == {"index", "text", "highlight"}
+    korean = [t for t in hit["translations"] if t["lang"] == "ko"]
+    assert [t["doc_id"] for t in korean] == ["001_e7969bfd07bd7312"]
+    assert set(korean[0]) == {"doc_id", "lang", "title", "url", "passage"}
+
+
+def test_cli_search_prints_readable_hits(built_index):
+    result = run_cli("search", "--index-dir", str(built_index), "সমাজকর্ম")
+    assert "[সমাজকর্ম]" in result.stdout
+    assert "000_aaa99257ef590384 · paragraph 0" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "doc_id"),
+    [
+        ("ฉลาม", "th", "upi.176266-th"),
+        ("サメ", "ja", "upi.176266-ja"),
+        ("قرش", "ar", "upi.176266-ar"),
+        ("ห้องสมุด", "th", "jl-th-1"),
+    ],
+)
+def test_queries_in_other_scripts_find_their_article(index_set, query, lang, doc_id):
+    hits = search(index_set, query)["hits"]
+    assert doc_id in [h["doc_id"] for h in hits]
+    assert all(h["lang"] == lang for h in hits)
+
+
+def test_ascii_digits_find_bengali_digits(index_set):
+    result = search(index_set, "12", lang="bn")
+    seed = [h for h in result["hits"] if h["doc_id"] == "000_aaa99257ef590384"]
+    assert "<mark>১২</mark>" in seed[0]["passage"]["highlight"]
+
+
+def test_a_query_of_unclear_language_searches_every_index(index_set):
+    result = search(index_set, "ANH PHUONG")
+    assert result["lang"]["used"] == "all"
+    assert {h["doc_id"] for h in result["hits"]} >= {"000_aaa99257ef590384", "001_e7969bfd07bd7312"}
+
+
+def test_highlight_is_escaped_and_right_after_emoji(index_set):
+    hit = search(index_set, "งบประมาณ", lang="th")["hits"][0]
+    assert hit["doc_id"] == "jl-th-1"
+    assert "<mark>งบประมาณ</mark>" in hit["passage"]["highlight"]
+    assert "😀" in hit["passage"]["highlight"]
+
+
+def test_a_headline_only_match_has_no_paragraph_index(index_set):
+    hits = search(index_set, "approves budget", lang="en")["hits"]
+    assert {h["doc_id"] for h in hits} == {"jl-en-1", "articles/no-trailer"}
+    assert all(h["passage"]["index"] is None for h in hits)
+    assert all("<mark>approves</mark>" in h["title_highlight"] for h in hits)
+
+
+def test_every_query_word_is_required_in_the_passage_or_its_headline(index_set):
+    hits = search(index_set, "Seoul spring", lang="en")["hits"]
+    assert [(h["doc_id"], h["passage"]["index"]) for h in hits] == [("jl-en-1", 1)]
+    assert search(index_set, "library zebra", lang="en")["total"] == 0
+
+
+def test_per_passage_returns_every_matching_passage(index_set):
+    per_article = search(index_set, "সমাজকর্ম", per="article")
+    per_passage = search(index_set, "সমাজকর্ম", per="passage")
+    assert per_article["total"] == 1
+    assert per_passage["total"] > 1
+    assert len({h["passage"]["index"] for h in per_passage["hits"]}) == per_passage["total"]
+
+
+def test_cli_show_json_rebuilds_the_article_in_order(built_index):
+    data = json.loads(run_cli("show", "--index-dir", str(built_index), "--json", "001_e7969bfd07bd7312").stdout)
+    assert data["lang"] == "ko" and data["byline"] == "ANH PHUONG"
+    assert [p["index"] for p in data["paragraphs"]] == [0, 1, 2, 3, 4]
+    assert data["paragraphs"][2]["text"].startswith("학교의 사회복지 모델과 관련하여")
+    # The Vietnamese test article shares the seeds' source URL, so it is a third translation.
+    assert sorted(t["doc_id"] for t in data["translations"]) == ["000_aaa99257ef590384", "articles/vi/bao-can-tho"]
+
+
+def test_show_of_an_unknown_id_fails_cleanly(built_index, index_set):
+    assert get_article(index_set, "no-such-article") is None
+    result = run_cli("show", "--index-dir", str(built_index), "no-such-article", check=False)
+    assert result.returncode == 1 and "no article" in result.stderr
