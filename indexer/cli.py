@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
 
     build = command("build", _build, "build a fresh set of indexes from files and folders, swapped in atomically")
     build.add_argument("paths", nargs="+", metavar="PATH")
+    build.add_argument(
+        "--analysis",
+        default="setu",
+        choices=["setu", "icu", "whoosh-standard"],
+        help="analyzer chains: Setu's (default), or a baseline to compare against",
+    )
     add = command("add", _add, "insert or replace articles (by id) without a rebuild")
     add.add_argument("paths", nargs="+", metavar="PATH")
     remove = command("remove", _remove, "delete articles by id")
@@ -54,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args) -> int:
     with _ProgressBar() as bar:
-        report = build_index(args.index_dir, args.paths, progress=bar.advance, inputs_found=bar.start)
+        report = build_index(
+            args.index_dir, args.paths, progress=bar.advance, inputs_found=bar.start, analysis=args.analysis
+        )
     _print_report(report, "built")
     return 0
 

@@ -103,7 +103,12 @@ def new_generation(index_dir: Path, copy_from: Path | None = None) -> Path:
 
 
 def _link_or_copy(source: str, target: str) -> None:
-    if os.path.basename(source) == MANIFEST:
+    """Hard-link files of the per-language index folders; copy the generation's own files.
+
+    Files at the top of a generation (the manifest, stores other modules keep there)
+    may be rewritten in place, which must never reach the generation being served.
+    """
+    if os.path.dirname(os.path.dirname(source)).endswith(GENERATIONS):
         shutil.copy2(source, target)
         return
     try:

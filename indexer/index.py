@@ -14,10 +14,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer as WhooshAnalyzerBase
+from whoosh.analysis import StandardAnalyzer
 from whoosh.analysis import Token as WhooshToken
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from indexer.analysis import INDEX, analyzer_for
+from indexer.analysis import INDEX, SETU, Token, analyzer_for
 from indexer.corpus import CorpusInput, find_inputs, read_inputs
 from indexer.documents import Article, Problem
 from indexer.generations import (
@@ -37,23 +38,37 @@ TITLE_BOOST = 2.0
 WRITER_LIMIT_MB = 64
 # The position stored for an article's headline-only passage (it has no paragraphs).
 HEADLINE_ONLY = -1
+# The analysis name for Whoosh's own StandardAnalyzer, kept as a baseline for benchmarks.
+WHOOSH_STANDARD = "whoosh-standard"
 
 
 class WhooshAnalyzer(WhooshAnalyzerBase):
-    """Adapts our language's analyzer chain to Whoosh; pickles as its language code only.
+    """Adapts a language's analyzer chain to Whoosh; pickles as its language and analysis names only.
 
     Whoosh stores the schema (analyzers included) in the index, and ICU objects
-    cannot be pickled, so the chain is looked up again from the code on load.
+    cannot be pickled, so the chain is looked up again from the names on load.
+    `analysis` is "setu" (default), "icu" (the ICU baseline) or "whoosh-standard"
+    (Whoosh's StandardAnalyzer, the baseline benchmarks compare against).
     """
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, analysis: str = SETU):
         self.lang = lang
+        self.analysis = analysis
 
     def __getstate__(self) -> dict:
-        return {"lang": self.lang}
+        return {"lang": self.lang, "analysis": self.analysis}
 
     def __setstate__(self, state: dict) -> None:
         self.lang = state["lang"]
+        self.analysis = state.get("analysis", SETU)
+
+    def tokens(self, text: str, mode: str = INDEX) -> Iterator[Token]:
+        """Yield our own Tokens for `text`, whatever the analysis."""
+        if self.analysis == WHOOSH_STANDARD:
+            for token in StandardAnalyzer()(text, positions=True, chars=True, mode=mode):
+                yield Token(token.text, token.pos, token.startchar, token.endchar)
+        else:
+            yield from analyzer_for(self.lang, self.analysis)(text, mode)
 
     def __call__(
         self,
@@ -68,7 +83,7 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
         **kwargs,
     ) -> Iterator[WhooshToken]:
         token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for ours in analyzer_for(self.lang)(value, mode or INDEX):
+        for ours in self.tokens(value, mode or INDEX):
             token.text = ours.text
             token.boost = ours.boost
             token.stopped = False
@@ -82,9 +97,9 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
             yield token
 
 
-def schema_for(lang: str) -> Schema:
+def schema_for(lang: str, analysis: str = SETU) -> Schema:
     """Return the passage schema for one language's index."""
-    analyzer = WhooshAnalyzer(lang)
+    analyzer = WhooshAnalyzer(lang, analysis)
     return Schema(
         doc_id=ID(stored=True, sortable=True),
         group=ID(stored=True),
@@ -133,8 +148,9 @@ class WriteReport:
 class _LanguageWriters:
     """Opens one Whoosh writer per language on first use, in one generation folder."""
 
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Path, analysis: str = SETU):
         self.generation = generation
+        self.analysis = analysis
         self.writers: dict = {}
         self._existing = sorted(p.name for p in generation.iterdir() if whoosh_index.exists_in(p))
 
@@ -145,7 +161,7 @@ class _LanguageWriters:
                 index = whoosh_index.open_dir(folder)
             else:
                 folder.mkdir(parents=True, exist_ok=True)
-                index = whoosh_index.create_in(folder, schema_for(lang))
+                index = whoosh_index.create_in(folder, schema_for(lang, self.analysis))
             self.writers[lang] = index.writer(limitmb=WRITER_LIMIT_MB)
         return self.writers[lang]
 
@@ -170,9 +186,10 @@ def build_index(
     paths: Iterable[str | Path],
     progress: ProgressCallback | None = None,
     inputs_found: Callable[[list[CorpusInput]], None] | None = None,
+    analysis: str = SETU,
 ) -> WriteReport:
     """Build a fresh set of per-language indexes from `paths` and swap it in atomically."""
-    return _write_generation(index_dir, paths, copy_current=False, progress=progress, inputs_found=inputs_found)
+    return _write_generation(index_dir, paths, False, progress, inputs_found, analysis)
 
 
 def add_articles(
@@ -182,7 +199,7 @@ def add_articles(
     inputs_found: Callable[[list[CorpusInput]], None] | None = None,
 ) -> WriteReport:
     """Insert or replace (by id) the articles under `paths` in the current indexes, without a rebuild."""
-    return _write_generation(index_dir, paths, copy_current=True, progress=progress, inputs_found=inputs_found)
+    return _write_generation(index_dir, paths, True, progress, inputs_found, analysis=None)
 
 
 def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
@@ -192,7 +209,7 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
     with writer_lock(index_dir):
         current = _require_current(index_dir)
         partial = new_generation(index_dir, copy_from=current)
-        writers = _LanguageWriters(partial)
+        writers = _LanguageWriters(partial, _analysis_of(current))
         report = WriteReport()
         try:
             for doc_id in ids:
@@ -202,14 +219,15 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
                 (report.removed if deleted else report.not_found).append(doc_id)
             writers.commit()
             report.problems = read_manifest(current).get("problems", [])
-            return _publish(index_dir, partial, report, started)
+            return _publish(index_dir, partial, report, started, writers.analysis)
         except BaseException:
             writers.cancel()
             discard_generation(partial)
             raise
 
 
-def _write_generation(index_dir, paths, copy_current, progress, inputs_found) -> WriteReport:
+def _write_generation(index_dir, paths, copy_current, progress, inputs_found, analysis) -> WriteReport:
+    """Write a new generation (fresh, or a copy of the current one to change) and publish it."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     inputs, problems = find_inputs(paths)
@@ -218,7 +236,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found) ->
     with writer_lock(index_dir):
         current = _require_current(index_dir) if copy_current else None
         partial = new_generation(index_dir, copy_from=current)
-        writers = _LanguageWriters(partial)
+        writers = _LanguageWriters(partial, analysis or _analysis_of(current))
         report = WriteReport(problems=problems)
         try:
             for item in read_inputs(_reporting_progress(inputs, progress)):
@@ -233,7 +251,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found) ->
                     + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
                 )
             writers.commit()
-            return _publish(index_dir, partial, report, started)
+            return _publish(index_dir, partial, report, started, writers.analysis)
         except BaseException:
             writers.cancel()
             discard_generation(partial)
@@ -263,11 +281,16 @@ def _require_current(index_dir: Path) -> Path:
     return current
 
 
-def _publish(index_dir: Path, partial: Path, report: WriteReport, started: float) -> WriteReport:
+def _analysis_of(generation: Path) -> str:
+    return read_manifest(generation).get("analysis", SETU)
+
+
+def _publish(index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str) -> WriteReport:
     report.languages = _count_languages(partial)
     report.seconds = round(time.perf_counter() - started, 3)
     manifest = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "analysis": analysis,
         "languages": report.languages,
         "problems": [_problem_dict(p) for p in report.problems],
     }
@@ -328,6 +351,10 @@ class IndexSet:
     def searcher(self, lang: str):
         """Open a Whoosh searcher on one language's index (a context manager)."""
         return self.indexes[lang].searcher()
+
+    def analyzer(self, lang: str) -> WhooshAnalyzer:
+        """The analyzer this language's index was built with; its `tokens()` gives our Tokens."""
+        return self.indexes[lang].schema["text"].analyzer
 
 
 def open_index_set(index_dir: Path) -> IndexSet:

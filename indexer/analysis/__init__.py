@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from indexer.analysis.chain import INDEX, QUERY, Analyzer, Filter, MapFilter, Token, Tokenizer
+from indexer.analysis.chain import GRAM, INDEX, QUERY, STEM, WORD, Analyzer, Filter, MapFilter, Token, Tokenizer
 from indexer.analysis.filters import DigitFoldFilter, IcuNormalizeFilter, fold_digits
 from indexer.analysis.tokenizers import IcuTokenizer
 
 __all__ = [
+    "GRAM",
+    "ICU_ONLY",
     "INDEX",
     "QUERY",
+    "SETU",
+    "STEM",
+    "WORD",
     "Analyzer",
     "DigitFoldFilter",
     "Filter",
@@ -38,8 +43,19 @@ def icu_analyzer(lang: str) -> Analyzer:
 # Languages whose chain differs from the ICU baseline (language code → chain builder).
 LANGUAGE_CHAINS: dict[str, Callable[[str], Analyzer]] = {}
 
+# Named analyses an index can be built with: Setu's full chains, or the ICU baseline they are measured against.
+SETU = "setu"
+ICU_ONLY = "icu"
+
 
 @cache
-def analyzer_for(lang: str) -> Analyzer:
-    """Return the analyzer for a canonical language code (shared, thread-safe)."""
+def analyzer_for(lang: str, analysis: str = SETU) -> Analyzer:
+    """Return the analyzer for a canonical language code (shared, thread-safe).
+
+    `analysis="icu"` gives the ICU baseline for every language, for comparison.
+    """
+    if analysis == ICU_ONLY:
+        return icu_analyzer(lang)
+    if analysis != SETU:
+        raise ValueError(f"unknown analysis {analysis!r}")
     return LANGUAGE_CHAINS.get(lang, icu_analyzer)(lang)

@@ -13,15 +13,23 @@ INDEX = "index"
 QUERY = "query"
 
 
+# Token roles. Every token of one surface word shares that word's `pos`, `start` and `end`,
+# so highlighting marks the whole word and phrases see one position per word.
+WORD = "word"  # the normalized surface word: an exact match, ranked highest
+STEM = "stem"  # a base form, stem or compound part: all of a word's stems together also match it
+GRAM = "gram"  # a character n-gram for recall (CJK): all of a word's grams together also match it
+
+
 @dataclass(slots=True)
 class Token:
-    """One term with its position and the code-point span of the surface text it came from."""
+    """One term, its role, its word position and the code-point span of the surface word it came from."""
 
     text: str
     pos: int
     start: int
     end: int
     boost: float = 1.0
+    role: str = WORD
 
 
 TokenStream = Iterator[Token]
