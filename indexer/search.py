@@ -1,7 +1,9 @@
-"""Searching the per-language indexes: query routing, parsing, ranking, highlighting → plain dicts.
+"""Searching the per-language indexes: query routing, matching, ranking, highlighting → plain dicts.
 
 Whoosh stays inside this module and `index.py`; callers get JSON-ready dicts
-in the shape the JSON API returns.
+in the shape the JSON API returns. Each query word becomes "the exact word, or
+all of its stems, or all of its character grams" (the analysis roles), so base
+forms find inflected text while exact forms rank first.
 """
 
 from __future__ import annotations
@@ -11,14 +13,20 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from whoosh import qparser
+from whoosh import query as q
 
-from indexer.analysis import INDEX, analyzer_for
+from indexer.analysis import GRAM, QUERY, STEM, WORD, Token
 from indexer.index import HEADLINE_ONLY, IndexSet
-from indexer.languages import SCRIPT_LANGUAGE, canonical_language, detect_language, dominant_script
+from indexer.languages import SCRIPT_LANGUAGE, UnknownLanguage, canonical_language, detect_language, dominant_script
+from indexer.query import Clause, ParsedQuery, Unit, parse_query
 
 MAX_LIMIT = 100
+MAX_OFFSET = 10_000
 SEARCH_FIELDS = ("title", "text", "byline")
+# How much an exact surface-word match outweighs a match on stems or grams alone.
+EXACT_WORD_BOOST = 2.0
+# Fewer articles than this matching every query word, and documents matching most words are added after them.
+MIN_FULL_MATCHES = 1
 
 
 @dataclass(frozen=True)
@@ -34,96 +42,225 @@ class Route:
         return {"used": self.used, "detected": self.detected, "how": self.how}
 
 
-def route_query(query: str, requested: str, available: list[str]) -> Route:
+def route_query(text: str, requested: str, available: list[str]) -> Route:
     """Pick the indexes for a query: an explicit code wins; `auto` trusts the script, then langdetect.
 
     A query whose language is unclear (`ANH PHUONG`, `12`) goes to every index.
     """
-    detection = detect_language(query)
+    detection = detect_language(text)
     if requested == "all":
         return Route(tuple(available), "all", detection.lang, "requested")
     if requested != "auto":
         lang = canonical_language(requested)
         return Route((lang,) if lang in available else (), lang, detection.lang, "requested")
-    sure = detection.how == "statistics" or (detection.how == "script" and dominant_script(query) in SCRIPT_LANGUAGE)
+    sure = detection.how == "statistics" or (detection.how == "script" and dominant_script(text) in SCRIPT_LANGUAGE)
     if sure and detection.lang in available:
         return Route((detection.lang,), detection.lang, detection.lang, detection.how)
     return Route(tuple(available), "all", detection.lang, detection.how)
 
 
-def _parse(searcher, query: str):
-    """Parse with the query syntax; text it cannot parse is read as plain words."""
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), searcher.schema, group=qparser.AndGroup)
-    try:
-        return parser.parse(query), "query"
-    except Exception:  # noqa: BLE001 - any parser failure falls back to plain words
-        plain = qparser.MultifieldParser(
-            list(SEARCH_FIELDS), searcher.schema, group=qparser.AndGroup, plugins=[qparser.WhitespacePlugin()]
-        )
-        return plain.parse(query), "plain words"
+class _QueryBuilder:
+    """Turns a ParsedQuery into Whoosh queries for one language's index, with that index's analyzer."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+
+    def word_groups(self, text: str) -> list[list[Token]]:
+        """The analyzed tokens of `text`, one list per surface word (tokens sharing a position)."""
+        groups: dict[int, list[Token]] = {}
+        for token in self.analyzer.tokens(text, QUERY):
+            groups.setdefault(token.pos, []).append(token)
+        return [groups[pos] for pos in sorted(groups)]
+
+    def word_query(self, tokens: list[Token]) -> q.Query:
+        """The exact word (boosted), or all its stems, or all its grams, in any searched field."""
+        by_role: dict[str, list[str]] = {}
+        for token in tokens:
+            by_role.setdefault(token.role, []).append(token.text)
+        options = []
+        for field in SEARCH_FIELDS:
+            for word in by_role.get(WORD, []):
+                options.append(q.Term(field, word, boost=EXACT_WORD_BOOST))
+            for role in (STEM, GRAM):
+                if by_role.get(role):
+                    options.append(q.And([q.Term(field, text) for text in dict.fromkeys(by_role[role])]))
+        return q.Or(options)
+
+    def clauses(self, parsed_clauses: list[Clause]) -> list[q.Query]:
+        """One query per clause; a clause of plain words splits into one clause per analyzed word."""
+        built = []
+        for clause in parsed_clauses:
+            if len(clause.alternatives) == 1 and clause.alternatives[0].kind == "words":
+                built.extend(self.word_query(group) for group in self.word_groups(clause.alternatives[0].text))
+            else:
+                options = [self.unit_query(unit) for unit in clause.alternatives]
+                options = [option for option in options if option is not None]
+                if options:
+                    built.append(q.Or(options))
+        return built
+
+    def unit_query(self, unit: Unit) -> q.Query | None:
+        groups = self.word_groups(unit.text)
+        if not groups:
+            return None
+        if unit.kind == "prefix":
+            prefix = groups[0][0].text if len(groups) == 1 else unit.text.lower()
+            return q.Or([q.Prefix(field, prefix) for field in SEARCH_FIELDS])
+        if unit.kind == "phrase" and len(groups) > 1:
+            return q.Or([q.Sequence([self._slot(field, group) for group in groups]) for field in SEARCH_FIELDS])
+        return q.And([self.word_query(group) for group in groups])
+
+    @staticmethod
+    def _slot(field: str, tokens: list[Token]) -> q.Query:
+        """One position of a phrase: the word itself or any single stem of it (grams would break adjacency)."""
+        texts = dict.fromkeys(t.text for t in tokens if t.role in (WORD, STEM))
+        return q.Or([q.Term(field, text) for text in texts]) if len(texts) > 1 else q.Term(field, next(iter(texts)))
+
+    def restriction(self, parsed: ParsedQuery) -> q.Query | None:
+        """The filters (source, published) as one query, or None."""
+        parts = []
+        if parsed.source:
+            parts.append(q.Term("source", parsed.source.lower()))
+        if parsed.published:
+            start, end = parsed.published
+            parts.append(q.TermRange("published", start or "0000-00-00", end or "9999-99-99"))
+        return q.And(parts) if parts else None
 
 
 @dataclass
 class _Match:
     score: float
+    clauses_matched: int
     lang: str
     docnum: int
     doc_id: str
 
 
+@dataclass
+class _LanguageSearch:
+    """One language's part of a search: its searcher, built clauses, and the terms to highlight."""
+
+    lang: str
+    searcher: object
+    builder: _QueryBuilder
+    clauses: list
+    excluded: q.Query | None
+    restriction: q.Query | None
+    terms: set
+
+    def run(self, relaxed: bool, normalize: bool) -> list[_Match]:
+        """Score matching passages: all clauses required, or (relaxed) ranked by how many match."""
+        if not self.clauses:
+            return []
+        combined = q.Or(self.clauses) if relaxed else q.And(self.clauses)
+        if self.excluded is not None:
+            combined = q.AndNot(combined, self.excluded)
+        scored = list(self.searcher.search(combined, limit=None, filter=self.restriction).items())
+        if not scored:
+            return []
+        counts = self._clause_counts(scored) if relaxed else None
+        top = scored[0][1] or 1.0
+        doc_ids = self.searcher.reader().column_reader("doc_id")
+        return [
+            _Match(
+                score / top if normalize else score,
+                counts[docnum] if counts else len(self.clauses),
+                self.lang,
+                docnum,
+                doc_ids[docnum],
+            )
+            for docnum, score in scored
+        ]
+
+    def _clause_counts(self, scored) -> dict[int, int]:
+        counts = dict.fromkeys((docnum for docnum, _ in scored), 0)
+        for clause in self.clauses:
+            for docnum in self.searcher.docs_for_query(clause):
+                if docnum in counts:
+                    counts[docnum] += 1
+        return counts
+
+
 def search(
-    index_set: IndexSet, query: str, lang: str = "auto", limit: int = 10, offset: int = 0, per: str = "article"
+    index_set: IndexSet,
+    query: str,
+    lang: str = "auto",
+    limit: int = 10,
+    offset: int = 0,
+    per: str = "article",
 ) -> dict:
-    """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`."""
+    """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`.
+
+    Every query word is required when that finds something; otherwise passages
+    are ranked by how many query words they match, then by BM25F.
+    """
     started = time.perf_counter()
-    route = route_query(query, lang, index_set.languages)
+    parsed = parse_query(query)
+    route = route_query(parsed.text, _requested_language(parsed, lang), index_set.languages)
     limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, MAX_OFFSET))
     with ExitStack() as stack:
-        searchers, matches, terms, syntax = {}, [], {}, "query"
-        for code in route.langs:
-            searcher = stack.enter_context(index_set.searcher(code))
-            parsed, syntax = _parse(searcher, query)
-            searchers[code] = searcher
-            terms[code] = _query_terms(parsed, searcher.reader())
-            matches.extend(_scored_matches(searcher, parsed, code, normalize=len(route.langs) > 1))
-        matches.sort(key=lambda m: (-m.score, m.lang, m.doc_id, m.docnum))
+        searches = [_prepare(index_set, code, parsed, stack) for code in route.langs]
+        normalize = len(searches) > 1
+        matches = [m for s in searches for m in s.run(relaxed=False, normalize=normalize)]
+        matching = "all words"
+        if _articles(matches) < MIN_FULL_MATCHES and max((len(s.clauses) for s in searches), default=0) > 1:
+            relaxed = [m for s in searches for m in s.run(relaxed=True, normalize=normalize)]
+            if relaxed:
+                full = {(m.lang, m.docnum) for m in matches}
+                matches += [m for m in relaxed if (m.lang, m.docnum) not in full]
+                matching = "most words"
+        matches.sort(key=lambda m: (-m.clauses_matched, -m.score, m.lang, m.doc_id, m.docnum))
         if per == "article":
             matches = _best_per_article(matches)
-        page = matches[offset : offset + limit]
-        hits = [_hit(index_set, searchers[m.lang], m, terms[m.lang]) for m in page]
+        by_lang = {s.lang: s for s in searches}
+        page = [_hit(index_set, by_lang[m.lang], m) for m in matches[offset : offset + limit]]
     return {
         "query": query,
         "lang": route.as_dict(),
-        "syntax": syntax,
+        "syntax": parsed.syntax,
+        "notice": parsed.notice,
+        "matching": matching,
         "total": len(matches),
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
-        "hits": hits,
+        "hits": page,
     }
 
 
-def _query_terms(parsed, reader) -> set[str]:
-    """Return the indexed terms the query can match (prefixes expanded), for highlighting.
+def _requested_language(parsed: ParsedQuery, lang: str) -> str:
+    """A `lang:` filter in the query text wins over the request's language, unless it names none."""
+    if parsed.lang:
+        try:
+            return canonical_language(parsed.lang)
+        except UnknownLanguage:
+            parsed.notice = f"lang:{parsed.lang} names no language; ignored"
+    return lang
 
-    Whoosh's own `existing_terms` skips leaves after the first field it sees
-    (its loop variable shadows its `fieldname` argument), so leaves are read here.
-    """
+
+def _prepare(index_set: IndexSet, lang: str, parsed: ParsedQuery, stack: ExitStack) -> _LanguageSearch:
+    searcher = stack.enter_context(index_set.searcher(lang))
+    builder = _QueryBuilder(index_set.analyzer(lang))
+    clauses = builder.clauses(parsed.clauses)
+    excluded = builder.clauses(parsed.excluded)
+    terms = _query_terms(clauses, searcher.reader())
+    return _LanguageSearch(
+        lang, searcher, builder, clauses, q.Or(excluded) if excluded else None, builder.restriction(parsed), terms
+    )
+
+
+def _articles(matches: list[_Match]) -> int:
+    return len({(m.lang, m.doc_id) for m in matches})
+
+
+def _query_terms(clauses: list[q.Query], reader) -> set[str]:
+    """Return the indexed terms the query can match (prefixes expanded), for highlighting."""
     terms = set()
-    for leaf in parsed.leaves():
-        for field, text in leaf.expanded_terms(reader, phrases=True):
-            if field in SEARCH_FIELDS:
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    for clause in clauses:
+        for leaf in clause.leaves():
+            for field, text in leaf.expanded_terms(reader, phrases=True):
+                if field in SEARCH_FIELDS:
+                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return terms
-
-
-def _scored_matches(searcher, parsed, lang: str, normalize: bool) -> list[_Match]:
-    """Score every matching passage; across indexes, scores are scaled to each index's best (1.0)."""
-    results = searcher.search(parsed, limit=None)
-    scored = list(results.items())
-    if not scored:
-        return []
-    top = scored[0][1] or 1.0
-    doc_ids = searcher.reader().column_reader("doc_id")
-    return [_Match((score / top if normalize else score), lang, docnum, doc_ids[docnum]) for docnum, score in scored]
 
 
 def _best_per_article(matches: list[_Match]) -> list[_Match]:
@@ -136,20 +273,19 @@ def _best_per_article(matches: list[_Match]) -> list[_Match]:
     return best
 
 
-def _hit(index_set: IndexSet, searcher, match: _Match, terms: set[str]) -> dict:
-    fields = searcher.stored_fields(match.docnum)
-    lang = fields["lang"]
-    text_highlight = highlight(fields["text"], lang, terms)
-    title_highlight = highlight(fields["title"], lang, terms)
-    matched_in_text = "<mark>" in text_highlight
-    if matched_in_text:
+def _hit(index_set: IndexSet, language_search: _LanguageSearch, match: _Match) -> dict:
+    fields = language_search.searcher.stored_fields(match.docnum)
+    analyzer, terms = language_search.builder.analyzer, language_search.terms
+    text_highlight = highlight(fields["text"], analyzer, terms)
+    title_highlight = highlight(fields["title"], analyzer, terms)
+    if "<mark>" in text_highlight:
         passage = {"index": fields["position"], "text": fields["text"], "highlight": text_highlight}
     else:
         passage = {"index": None, "text": fields["title"], "highlight": title_highlight}
     return {
         "doc_id": fields["doc_id"],
         "group": fields["group"],
-        "lang": lang,
+        "lang": fields["lang"],
         "title": fields["title"],
         "title_highlight": title_highlight,
         "url": fields["url"],
@@ -157,17 +293,18 @@ def _hit(index_set: IndexSet, searcher, match: _Match, terms: set[str]) -> dict:
         "source": fields["source"],
         "byline": fields["byline"],
         "score": round(match.score, 4),
+        "words_matched": match.clauses_matched,
         "passage": passage,
         "translations": find_translations(index_set, fields["group"], fields["doc_id"]),
     }
 
 
-def highlight(text: str, lang: str, terms: set[str]) -> str:
+def highlight(text: str, analyzer, terms: set[str]) -> str:
     """Return `text` HTML-escaped, with `<mark>` around every whole surface word whose term matched."""
     if not terms:
         return html.escape(text)
     spans: list[list[int]] = []
-    for token in analyzer_for(lang)(text, INDEX):
+    for token in analyzer.tokens(text):
         if token.text not in terms:
             continue
         if spans and token.start <= spans[-1][1]:

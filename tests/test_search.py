@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.search import get_article, search
 
@@ -21,6 +23,7 @@ HIT_KEYS = {
     "source",
     "byline",
     "score",
+    "words_matched",
     "passage",
     "translations",
 }
@@ -29,7 +32,7 @@ HIT_KEYS = {
 def test_cli_search_json_marks_the_bengali_seed_word(built_index):
     result = run_cli("search", "--index-dir", str(built_index), "--json", "সমাজকর্ম")
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "lang", "syntax", "total", "took_ms", "hits"}
+    assert set(data) == {"query", "lang", "syntax", "notice", "matching", "total", "took_ms", "hits"}
     assert data["lang"] == {"used": "bn", "detected": "bn", "how": "script"}
     hit = data["hits"][0]
     assert set(hit) == HIT_KEYS
@@ -90,9 +93,17 @@ def test_a_headline_only_match_has_no_paragraph_index(index_set):
 
 
 def test_every_query_word_is_required_in_the_passage_or_its_headline(index_set):
-    hits = search(index_set, "Seoul spring", lang="en")["hits"]
-    assert [(h["doc_id"], h["passage"]["index"]) for h in hits] == [("jl-en-1", 1)]
-    assert search(index_set, "library zebra", lang="en")["total"] == 0
+    result = search(index_set, "Seoul spring", lang="en")
+    assert [(h["doc_id"], h["passage"]["index"]) for h in result["hits"]] == [("jl-en-1", 1)]
+    assert result["matching"] == "all words"
+
+
+def test_when_no_passage_has_every_word_the_ones_with_most_words_come_first(index_set):
+    result = search(index_set, "library opens zebra", lang="en")
+    assert result["matching"] == "most words"
+    first = result["hits"][0]
+    assert (first["doc_id"], first["passage"]["index"], first["words_matched"]) == ("jl-en-1", 1, 2)
+    assert all(h["words_matched"] <= 2 for h in result["hits"])
 
 
 def test_per_passage_returns_every_matching_passage(index_set):
@@ -116,3 +127,50 @@ def test_show_of_an_unknown_id_fails_cleanly(built_index, index_set):
     assert get_article(index_set, "no-such-article") is None
     result = run_cli("show", "--index-dir", str(built_index), "no-such-article", check=False)
     assert result.returncode == 1 and "no article" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_ids"),
+    [
+        ('"new library plan"', {"jl-en-1"}),
+        ('"plan library"', set()),
+        ("library -Seoul", {"articles/no-trailer"}),
+        ("tortoise OR Seoul", {"jl-en-1"}),
+        ("libr* spring", {"jl-en-1", "articles/no-trailer"}),
+        ("library published:2024-03", {"jl-en-1"}),
+        ("library published:2025..", set()),
+        ("library source:news.example.com", {"jl-en-1"}),
+    ],
+)
+def test_query_syntax_in_english(index_set, query, expected_ids):
+    result = search(index_set, query, lang="en")
+    assert result["syntax"] == "query"
+    assert {h["doc_id"] for h in result["hits"]} == expected_ids
+
+
+def test_a_lang_filter_in_the_query_routes_it(index_set):
+    result = search(index_set, "12 lang:bn")
+    assert result["lang"]["used"] == "bn"
+    assert {h["lang"] for h in result["hits"]} == {"bn"}
+
+
+def test_a_korean_phrase_matches_only_that_phrase(index_set):
+    phrase = search(index_set, '"사회복지 서비스"', lang="ko", per="passage")
+    words = search(index_set, "사회복지 서비스", lang="ko", per="passage")
+    assert 0 < phrase["total"] < words["total"]
+    for hit in phrase["hits"]:
+        assert "사회복지 서비스" in hit["passage"]["text"]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced quote', "OR", "library OR", "-", "published:yesterday"])
+def test_broken_syntax_is_searched_as_plain_words_and_says_so(index_set, query):
+    result = search(index_set, query, lang="en")
+    assert result["syntax"] == "plain words"
+    assert result["notice"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_any_query_text_searches_without_raising(index_set, text):
+    result = search(index_set, text, lang="auto")
+    assert result["total"] >= len(result["hits"])
