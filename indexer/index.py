@@ -6,6 +6,7 @@ its article's fields, so an article can be rebuilt in order from its passages.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -360,3 +361,29 @@ class IndexSet:
 def open_index_set(index_dir: Path) -> IndexSet:
     """Open the served generation under `index_dir` for searching."""
     return IndexSet(index_dir)
+
+
+class LiveIndexSet:
+    """The served indexes for a long-running reader: reopened when a build swaps a new generation in.
+
+    Each call reads the small CURRENT file; a request never sees a half-built
+    index because a generation is complete before CURRENT names it.
+    """
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._opened: IndexSet | None = None
+
+    def current(self) -> IndexSet:
+        """Return the IndexSet of the generation CURRENT names, opening it on first use after a swap."""
+        generation = current_generation(self.index_dir)
+        if generation is None:
+            raise IndexDirError(f"no index in {self.index_dir}: run `python -m indexer build` first")
+        opened = self._opened
+        if opened is None or opened.generation != generation.name:
+            with self._lock:
+                if self._opened is None or self._opened.generation != generation.name:
+                    self._opened = IndexSet(self.index_dir)
+                opened = self._opened
+        return opened

@@ -1,1 +1,29 @@
-"""Setu's search service: a Flask app over the indexes built by `indexer`."""
+"""Setu's search service: a Flask app (JSON API and reader's pages) over the indexes `indexer` builds."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from indexer.index import LiveIndexSet
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app over an index directory: defaults, then `SETU_*` environment variables, then `config`."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX_DIR="var/index",
+        MAX_CONTENT_LENGTH=64 * 1024,  # the API only reads query strings: a large body is refused with 413
+        LANGUAGES=["en", "bn", "ko"],  # interface languages, first is the default
+    )
+    app.config.from_prefixed_env("SETU")
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.extensions["setu.indexes"] = LiveIndexSet(app.config["INDEX_DIR"])
+
+    from search_app import api, errors, pages
+
+    errors.register(app)
+    app.register_blueprint(api.blueprint)
+    app.add_url_rule("/healthz", "health", api.health)
+    pages.register(app)
+    return app

@@ -1,0 +1,39 @@
+"""`python -m search_app --index-dir DIR [--host 127.0.0.1] [--port 8000]`: serve Setu under waitress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from waitress import serve
+
+from indexer.generations import IndexDirError, current_generation
+from search_app import create_app
+
+# Worker threads of the WSGI server: searches are CPU-bound in Python, so a few suffice.
+SERVER_THREADS = 8
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the app on host:port until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m search_app", description="Serve Setu's search pages and API.")
+    parser.add_argument("--index-dir", required=True, type=Path)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--threads", type=int, default=SERVER_THREADS)
+    args = parser.parse_args(argv)
+    try:
+        if current_generation(args.index_dir) is None:
+            raise IndexDirError(f"no index in {args.index_dir}: run `python -m indexer build` first")
+    except IndexDirError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    app = create_app({"INDEX_DIR": str(args.index_dir)})
+    print(f"Setu is serving {args.index_dir} at http://{args.host}:{args.port}/", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="setu")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Reading and checking request parameters, shared by the API and the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+from flask import Request
+
+from indexer.languages import UnknownLanguage, canonical_language
+from indexer.query import MAX_QUERY_LENGTH
+from indexer.search import MAX_LIMIT, MAX_OFFSET
+from search_app.errors import BadParameter
+
+PER_CHOICES = ("article", "passage")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A checked search request."""
+
+    q: str
+    lang: str = "auto"
+    limit: int = 10
+    offset: int = 0
+    per: str = "article"
+
+
+def check_query_string(request: Request) -> None:
+    """Refuse a query string that is not UTF-8 once percent-decoded (Werkzeug would quietly replace it)."""
+    for part in request.query_string.split(b"&"):
+        try:
+            unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadParameter("the query string is not valid UTF-8") from error
+
+
+def single(request: Request, name: str, default: str | None = None) -> str | None:
+    """Return a parameter given at most once."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(f"parameter {name!r} is given more than once")
+    return values[0] if values else default
+
+
+def integer(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """Return an integer parameter within [low, high]."""
+    text = single(request, name)
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise BadParameter(f"parameter {name!r} must be an integer") from error
+    if not low <= value <= high:
+        raise BadParameter(f"parameter {name!r} must be between {low} and {high}")
+    return value
+
+
+def language(request: Request, name: str = "lang", default: str = "auto", extra: tuple = ("auto", "all")) -> str:
+    """Return `auto`, `all` or a canonical language code."""
+    text = (single(request, name) or default).strip()
+    if text in extra:
+        return text
+    try:
+        return canonical_language(text)
+    except UnknownLanguage as error:
+        raise BadParameter(f"parameter {name!r}: {error}") from error
+
+
+def search_params(request: Request) -> SearchParams:
+    """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per."""
+    check_query_string(request)
+    q = (single(request, "q") or "").strip()
+    if not q:
+        raise BadParameter("parameter 'q' is required")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise BadParameter(f"parameter 'q' is longer than {MAX_QUERY_LENGTH} characters")
+    per = single(request, "per", "article")
+    if per not in PER_CHOICES:
+        raise BadParameter("parameter 'per' must be 'article' or 'passage'")
+    return SearchParams(
+        q=q,
+        lang=language(request),
+        limit=integer(request, "limit", 10, 1, MAX_LIMIT),
+        offset=integer(request, "offset", 0, 0, MAX_OFFSET),
+        per=per,
+    )
