@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from indexer.generations import IndexDirError
 
@@ -33,6 +33,13 @@ def _wants_json() -> bool:
 
 def register(app: Flask) -> None:
     """Install handlers so every HTTP error (and any crash) answers in the shape the client reads."""
+
+    @app.before_request
+    def refuse_large_bodies():
+        """Nothing here reads a body, so an oversized one is refused before routing (413)."""
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and request.content_length > limit:
+            raise RequestEntityTooLarge(f"request bodies are limited to {limit} bytes")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
