@@ -168,3 +168,23 @@ def test_a_rebuild_is_served_without_restart_and_without_a_failed_request(tmp_pa
     client = app.test_client()
     assert client.get("/healthz").get_json()["generation"] != before
     assert client.get("/api/v1/search?q=Mayor&lang=en").get_json()["total"] == 1
+
+
+def readme_api_examples() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- api-examples -->", 1)[1].split("```")[1]
+    return [line.removeprefix("GET ").strip() for line in block.splitlines() if line.startswith("GET ")]
+
+
+@pytest.mark.parametrize("path", readme_api_examples())
+def test_the_readme_api_examples_work(client, path):
+    base, _, query = path.partition("?")
+    response = client.get(base + ("?" + "&".join(_encode(pair) for pair in query.split("&")) if query else ""))
+    assert response.status_code == 200
+    template = "/api/v1/documents/{doc_id}" if base.startswith("/api/v1/documents/") else base
+    validate(response, template)
+
+
+def _encode(pair: str) -> str:
+    name, _, value = pair.partition("=")
+    return f"{name}={quote(value)}"
