@@ -24,6 +24,10 @@ UNDETERMINED = "und"
 
 # How many paragraphs at most language detection reads: enough to be sure, cheap on long articles.
 DETECTION_PARAGRAPHS = 3
+# Longest headline or paragraph accepted, in characters: longer is data, not prose (a dump on one line).
+MAX_PARAGRAPH_CHARS = 100_000
+# Largest file read; a corpus file bigger than this is refused before it is loaded into memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
 
 # Trailer lines of a seed-style article, recognized by shape in any language.
 _COUNTER_LINE = re.compile(r"^(?P<label>[^\d():]{1,40}?)\s*\(\s*(?P<count>\d{1,9})\s*\)$")
@@ -130,17 +134,19 @@ def read_input(corpus_input: CorpusInput) -> Iterator[Article | Problem]:
 def read_text(path: Path) -> str:
     """Return a file's text: UTF-8 (BOM allowed) or UTF-16 with a BOM; CRLF read as LF."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UnreadableFile(f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
         raw = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    if encoding != "utf-16" and b"\x00" in raw:
+        raise UnreadableFile("binary data, not text")
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
-        raise UnreadableFile(f"not UTF-8 text (invalid byte at offset {error.start})") from error
+        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        raise UnreadableFile(f"not {label} text (invalid byte at offset {error.start})") from error
     if "\x00" in text:
         raise UnreadableFile("binary data, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -282,6 +288,9 @@ def make_article(record: dict, path: Path, line: int | None = None) -> Article |
     """Build an Article from reader fields: normalize the language, default the group, check the date."""
     title = record["title"].strip()
     paragraphs = tuple(p.strip() for p in record["paragraphs"] if p.strip())
+    longest = max(len(text) for text in (title, *paragraphs))
+    if longest > MAX_PARAGRAPH_CHARS:
+        return Problem(str(path), line, f"a line of {longest:,} characters (limit {MAX_PARAGRAPH_CHARS:,}): not prose")
     try:
         lang = _article_language(record.get("lang"), title, paragraphs)
     except UnknownLanguage as error:

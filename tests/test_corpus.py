@@ -116,7 +116,7 @@ def test_broken_files_are_reported_and_skipped_while_the_rest_is_read(copy_of_da
     os.symlink(copy_of_data, copy_of_data / "articles" / "loop")
     articles, problems = split(read_corpus([copy_of_data, copy_of_data / "missing-folder"]))
     reasons = {os.path.basename(p.path): p.reason for p in problems}
-    assert reasons["binary.txt"] in ("binary data, not text", "not UTF-8 text (invalid byte at offset 0)")
+    assert reasons["binary.txt"] == "binary data, not text"
     assert reasons["latin1.txt"].startswith("not UTF-8 text")
     assert reasons["missing-folder"] == "no such file or folder"
     assert reasons["loop"] == "symlink loop: folder already read"
