@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+from indexer.analysis.bengali import BengaliNormalizeFilter, BengaliStemFilter
 from indexer.analysis.chain import GRAM, INDEX, QUERY, STEM, WORD, Analyzer, Filter, MapFilter, Token, Tokenizer
-from indexer.analysis.filters import DigitFoldFilter, IcuNormalizeFilter, fold_digits
+from indexer.analysis.filters import DigitFoldFilter, IcuNormalizeFilter, UniqueTermsFilter, fold_digits
+from indexer.analysis.grams import CjkBigramFilter
+from indexer.analysis.korean import KoreanTokenizer
+from indexer.analysis.snowball import SNOWBALL_ALGORITHMS, SnowballStemFilter
 from indexer.analysis.tokenizers import IcuTokenizer
 
 __all__ = [
@@ -40,8 +44,35 @@ def icu_analyzer(lang: str) -> Analyzer:
     return IcuTokenizer(lang) | IcuNormalizeFilter() | DigitFoldFilter()
 
 
+def korean_analyzer(lang: str) -> Analyzer:
+    """Eojeol, their content morphemes from Kiwi as stems, and Hangul bigrams of their content part."""
+    return KoreanTokenizer() | IcuNormalizeFilter() | DigitFoldFilter() | UniqueTermsFilter()
+
+
+def bengali_analyzer(lang: str) -> Analyzer:
+    """Bengali normalization in place of plain NFKC, then the light stemmer."""
+    return IcuTokenizer(lang) | BengaliNormalizeFilter() | DigitFoldFilter() | BengaliStemFilter()
+
+
+def cjk_analyzer(lang: str) -> Analyzer:
+    """ICU's dictionary words plus their character bigrams (Chinese, Japanese)."""
+    return icu_analyzer(lang) | CjkBigramFilter() | UniqueTermsFilter()
+
+
+def snowball_analyzer(lang: str) -> Analyzer:
+    """ICU words plus their Snowball stems."""
+    return icu_analyzer(lang) | SnowballStemFilter(lang)
+
+
 # Languages whose chain differs from the ICU baseline (language code → chain builder).
-LANGUAGE_CHAINS: dict[str, Callable[[str], Analyzer]] = {}
+# Thai, Lao, Khmer and Myanmar are served by the baseline: ICU's word break is dictionary-based for them.
+LANGUAGE_CHAINS: dict[str, Callable[[str], Analyzer]] = {
+    **dict.fromkeys(SNOWBALL_ALGORITHMS, snowball_analyzer),
+    "ko": korean_analyzer,
+    "bn": bengali_analyzer,
+    "zh": cjk_analyzer,
+    "ja": cjk_analyzer,
+}
 
 # Named analyses an index can be built with: Setu's full chains, or the ICU baseline they are measured against.
 SETU = "setu"

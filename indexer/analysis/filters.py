@@ -1,13 +1,14 @@
-"""Language-independent filters: ICU normalization with case folding, and digit folding."""
+"""Language-independent filters: ICU normalization with case folding, digit folding, stems and term dedup."""
 
 from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable
 
 import icu
 
-from indexer.analysis.chain import MapFilter
+from indexer.analysis.chain import GRAM, INDEX, STEM, WORD, Filter, MapFilter, Token, TokenStream
 
 
 def _digit_table() -> dict[int, str]:
@@ -38,3 +39,38 @@ class DigitFoldFilter(MapFilter):
 
     def __init__(self):
         super().__init__(fold_digits)
+
+
+class StemFilter(Filter):
+    """Adds a STEM token after each word whose stem differs from it; the word itself stays, for exact matches."""
+
+    def __init__(self, stem: Callable[[str], str]):
+        self.stem = stem
+
+    def __call__(self, tokens: Iterable[Token], mode: str = INDEX) -> TokenStream:
+        stem = self.stem
+        for token in tokens:
+            yield token
+            if token.role == WORD:
+                base = stem(token.text)
+                if base and base != token.text:
+                    yield Token(base, token.pos, token.start, token.end, token.boost, STEM)
+
+
+class UniqueTermsFilter(Filter):
+    """Drops a stem that repeats its word or another stem, and a gram that repeats its word or another gram.
+
+    A gram equal to a stem stays: the query side asks for all of a word's grams together.
+    """
+
+    def __call__(self, tokens: Iterable[Token], mode: str = INDEX) -> TokenStream:
+        pos, word, seen = None, None, set()
+        for token in tokens:
+            if token.pos != pos:
+                pos, word, seen = token.pos, None, set()
+            if token.role == WORD:
+                word = token.text
+            key = (token.role == GRAM, token.text)
+            if key not in seen and (token.role == WORD or token.text != word):
+                seen.add(key)
+                yield token
