@@ -32,6 +32,7 @@ from indexer.generations import (
     read_manifest,
     writer_lock,
 )
+from indexer.links import LinkReader, LinkWriter
 
 # BM25F weight of the headline against a paragraph: a word in the headline says more.
 TITLE_BOOST = 2.0
@@ -211,17 +212,21 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
         current = _require_current(index_dir)
         partial = new_generation(index_dir, copy_from=current)
         writers = _LanguageWriters(partial, _analysis_of(current))
+        alignments = LinkWriter(partial)
         report = WriteReport()
         try:
             for doc_id in ids:
                 deleted = sum(
                     writers.writer(lang).delete_by_term("doc_id", doc_id) for lang in writers.existing_languages()
                 )
+                alignments.remove(doc_id)
                 (report.removed if deleted else report.not_found).append(doc_id)
             writers.commit()
+            alignments.finish()
             report.problems = read_manifest(current).get("problems", [])
             return _publish(index_dir, partial, report, started, writers.analysis)
         except BaseException:
+            alignments.close()
             writers.cancel()
             discard_generation(partial)
             raise
@@ -238,6 +243,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
         current = _require_current(index_dir) if copy_current else None
         partial = new_generation(index_dir, copy_from=current)
         writers = _LanguageWriters(partial, analysis or _analysis_of(current))
+        alignments = LinkWriter(partial)  # paragraph links and candidate translations, kept beside the indexes
         report = WriteReport(problems=problems)
         try:
             for item in read_inputs(_reporting_progress(inputs, progress)):
@@ -245,6 +251,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                     report.problems.append(item)
                     continue
                 _write_article(writers, item, replace=copy_current)
+                alignments.add(item)
                 report.written[item.lang] += 1
             if not report.written and not copy_current:
                 raise IndexDirError(
@@ -252,8 +259,10 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                     + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
                 )
             writers.commit()
+            alignments.finish()
             return _publish(index_dir, partial, report, started, writers.analysis)
         except BaseException:
+            alignments.close()
             writers.cancel()
             discard_generation(partial)
             raise
@@ -343,6 +352,7 @@ class IndexSet:
         self.generation = generation.name
         self.manifest = read_manifest(generation)
         self.indexes = {lang: whoosh_index.open_dir(generation / lang) for lang in self.manifest["languages"]}
+        self.links = LinkReader(generation)
 
     @property
     def languages(self) -> list[str]:

@@ -295,7 +295,7 @@ def _hit(index_set: IndexSet, language_search: _LanguageSearch, match: _Match) -
         "score": round(match.score, 4),
         "words_matched": match.clauses_matched,
         "passage": passage,
-        "translations": find_translations(index_set, fields["group"], fields["doc_id"]),
+        "translations": find_translations(index_set, fields["group"], fields["doc_id"], passage["index"]),
     }
 
 
@@ -320,31 +320,36 @@ def highlight(text: str, analyzer, terms: set[str]) -> str:
     return "".join(pieces)
 
 
-def find_translations(index_set: IndexSet, group: str, doc_id: str) -> list[dict]:
-    """Return the other articles of a translation group, one entry per article, by language."""
+def find_translations(index_set: IndexSet, group: str, doc_id: str, passage_index: int | None = None) -> list[dict]:
+    """Return the other articles of a translation group, by language, each with its passage linked to ours.
+
+    The linked passage comes from the alignment stored with the index; for a hit in the
+    headline (`passage_index` None) it is the translation's headline.
+    """
+    linked = {} if passage_index is None else index_set.links.passage_links(doc_id, passage_index)
     found = []
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            seen = set()
+            articles: dict[str, dict] = {}
             for docnum in searcher.document_numbers(group=group):
                 fields = searcher.stored_fields(docnum)
-                if fields["doc_id"] == doc_id or fields["doc_id"] in seen:
-                    continue
-                seen.add(fields["doc_id"])
-                found.append(
-                    {
-                        "doc_id": fields["doc_id"],
-                        "lang": lang,
-                        "title": fields["title"],
-                        "url": fields["url"],
-                        "passage": {"indexes": [], "text": ""},
-                    }
-                )
+                if fields["doc_id"] != doc_id:
+                    article = articles.setdefault(fields["doc_id"], {"fields": fields, "paragraphs": {}})
+                    article["paragraphs"][fields["position"]] = fields["text"]
+            for other_id, article in articles.items():
+                fields = article["fields"]
+                if passage_index is None:
+                    passage = {"indexes": [HEADLINE_ONLY], "text": fields["title"]}
+                else:
+                    indexes = linked.get(other_id, [])
+                    passage = {"indexes": indexes, "text": "\n\n".join(article["paragraphs"][i] for i in indexes)}
+                entry = {"doc_id": other_id, "lang": lang, "title": fields["title"], "url": fields["url"]}
+                found.append({**entry, "passage": passage})
     return found
 
 
 def get_article(index_set: IndexSet, doc_id: str) -> dict | None:
-    """Return an article rebuilt from its passages, paragraphs in order, or None when unknown."""
+    """Return an article rebuilt from its passages, paragraphs in order with their links, or None when unknown."""
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
             docnums = list(searcher.document_numbers(doc_id=doc_id))
@@ -352,6 +357,7 @@ def get_article(index_set: IndexSet, doc_id: str) -> dict | None:
                 continue
             passages = sorted((searcher.stored_fields(d) for d in docnums), key=lambda f: f["position"])
             first = passages[0]
+            links = index_set.links.paragraph_links(doc_id)
             return {
                 "doc_id": doc_id,
                 "lang": lang,
@@ -362,11 +368,27 @@ def get_article(index_set: IndexSet, doc_id: str) -> dict | None:
                 "published": first["published"] or None,
                 "source": first["source"],
                 "paragraphs": [
-                    {"index": p["position"], "text": p["text"]} for p in passages if p["position"] != HEADLINE_ONLY
+                    {"index": p["position"], "text": p["text"], **_links_of(links, p["position"])}
+                    for p in passages
+                    if p["position"] != HEADLINE_ONLY
                 ],
-                "translations": [
-                    {key: t[key] for key in ("doc_id", "lang", "title", "url")}
-                    for t in find_translations(index_set, first["group"], doc_id)
-                ],
+                "translations": _ranked_translations(index_set, first["group"], doc_id),
+                "candidates": index_set.links.candidates(doc_id),
             }
     return None
+
+
+def _links_of(links: dict[int, list[dict]], position: int) -> dict:
+    """A paragraph's `links` when its article has aligned translations; an article alone has none to list."""
+    return {"links": links[position]} if position in links else {}
+
+
+def _ranked_translations(index_set: IndexSet, group: str, doc_id: str) -> list[dict]:
+    """The group's other articles, best aligned first, with the alignment's confidence when it has one."""
+    aligned = {t["doc_id"]: t for t in index_set.links.translations(doc_id)}
+    order = {other: rank for rank, other in enumerate(aligned)}
+    found = [
+        {**{key: t[key] for key in ("doc_id", "lang", "title", "url")}, **aligned.get(t["doc_id"], {})}
+        for t in find_translations(index_set, group, doc_id)
+    ]
+    return sorted(found, key=lambda t: order.get(t["doc_id"], len(order)))
