@@ -129,6 +129,16 @@ def test_a_reader_searches_사회복지_and_opens_the_bengali_translation_beside
     screenshot(tab, "3-side-by-side-korean-bengali")
 
 
+def test_the_keyboard_reaches_the_skip_link_then_the_search_box(tab, base_url):
+    tab.goto(base_url + "/?q=사회복지")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.textContent") == "Skip to content"
+    assert tab.get_by_role("link", name="Skip to content").is_visible()
+    tab.keyboard.press("Enter")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.id") == "q"
+
+
 def test_keyboard_focus_highlights_a_paragraphs_partners(tab, base_url):
     tab.goto(f"{base_url}/articles/001_e7969bfd07bd7312?with=000_aaa99257ef590384")
     tab.locator("#p-0").focus()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -137,6 +138,44 @@ def test_every_interface_string_is_translated_in_bengali_and_korean():
             catalog = read_mo(compiled)
         translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string}
         assert extracted <= translated, (code, sorted(extracted - translated))
+
+
+class PageOutline(HTMLParser):
+    """Collects what assistive technology relies on: landmarks, form controls and their labels."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.controls, self.labelled = set(), set(), set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.add(tag)
+        if tag in ("input", "select", "textarea") and attributes.get("type") != "hidden":
+            self.controls.add(attributes.get("id"))
+        if tag == "label":
+            self.labelled.add(attributes.get("for"))
+
+
+@pytest.mark.parametrize("url", ["/", "/?q=사회복지", f"/articles/{KOREAN_SEED}?with={BENGALI_SEED}", "/articles/none"])
+def test_pages_have_landmarks_and_every_control_has_a_label(client, url):
+    outline = PageOutline()
+    outline.feed(client.get(url).get_data(as_text=True))
+    assert {"header", "nav", "main", "footer", "h1"} <= outline.tags
+    assert outline.controls <= outline.labelled
+
+
+def test_every_stylesheet_url_is_served(client):
+    stylesheet = page_bytes(client, "/static/setu.css").decode("utf-8")
+    urls = re.findall(r'url\("([^"]+)"\)', stylesheet)
+    assert urls
+    for url in urls:
+        assert page_bytes(client, f"/static/{url}")
+
+
+def page_bytes(client, url: str) -> bytes:
+    with client.get(url) as response:
+        assert response.status_code == 200, url
+        return response.get_data()
 
 
 def test_no_results_suggests_all_languages(client):
