@@ -112,9 +112,15 @@ class _QueryBuilder:
 
     @staticmethod
     def _slot(field: str, tokens: list[Token]) -> q.Query:
-        """One position of a phrase: the word itself or any single stem of it (grams would break adjacency)."""
-        texts = dict.fromkeys(t.text for t in tokens if t.role in (WORD, STEM))
-        return q.Or([q.Term(field, text) for text in texts]) if len(texts) > 1 else q.Term(field, next(iter(texts)))
+        """One position of a phrase: the word itself, or its base form when it has exactly one.
+
+        A compound's several parts are left out, so "사회복지 서비스" does not match
+        "사회 복지 서비스"; grams are left out as they would match parts of other words.
+        """
+        words = [t.text for t in tokens if t.role == WORD]
+        stems = list(dict.fromkeys(t.text for t in tokens if t.role == STEM))
+        texts = list(dict.fromkeys(words + (stems if len(stems) == 1 else [])))
+        return q.Or([q.Term(field, text) for text in texts]) if len(texts) > 1 else q.Term(field, texts[0])
 
     def restriction(self, parsed: ParsedQuery) -> q.Query | None:
         """The filters (source, published) as one query, or None."""

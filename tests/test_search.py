@@ -86,10 +86,10 @@ def test_highlight_is_escaped_and_right_after_emoji(index_set):
 
 
 def test_a_headline_only_match_has_no_paragraph_index(index_set):
-    hits = search(index_set, "approves budget", lang="en")["hits"]
-    assert {h["doc_id"] for h in hits} == {"jl-en-1", "articles/no-trailer"}
-    assert all(h["passage"]["index"] is None for h in hits)
-    assert all("<mark>approves</mark>" in h["title_highlight"] for h in hits)
+    hits = {h["doc_id"]: h for h in search(index_set, "budget", lang="en")["hits"]}
+    for doc_id in ("jl-en-1", "articles/no-trailer"):  # "budget" is only in their headlines
+        assert hits[doc_id]["passage"]["index"] is None
+        assert "<mark>budget</mark>" in hits[doc_id]["title_highlight"]
 
 
 def test_every_query_word_is_required_in_the_passage_or_its_headline(index_set):
