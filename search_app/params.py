@@ -46,7 +46,7 @@ def single(request: Request, name: str, default: str | None = None) -> str | Non
 def integer(request: Request, name: str, default: int, low: int, high: int) -> int:
     """Return an integer parameter within [low, high]."""
     text = single(request, name)
-    if text is None or text == "":
+    if text is None:
         return default
     try:
         value = int(text)
