@@ -115,22 +115,26 @@ def reader_date(published: str | None) -> str | None:
 def search_page():
     """The search box and, for a query, its results, or suggestions when there are none."""
     indexes = served_indexes()
-    query, results, problem = request.args.get("q", ""), None, None
+    query, chosen_lang = request.args.get("q", ""), request.args.get("lang", "auto")
+    results, pages, alternatives, problem = None, None, None, None
     if query.strip():
         try:
             checked = params.search_params(request)
         except BadParameter as error:
             problem = error.description
         else:
+            chosen_lang = checked.lang
             results = search(indexes, checked.q, checked.lang, checked.limit, checked.offset, checked.per)
-            results["pages"] = page_links(checked, results["total"])
-            results["suggestions"] = suggestions(checked, results["lang"]["used"]) if not results["total"] else None
+            pages = page_links(checked, results["total"])
+            alternatives = suggestions(checked, results["lang"]["used"]) if not results["total"] else None
     page = render_template(
         "search.html",
         query=query,
-        chosen_lang=request.args.get("lang", "auto"),
+        chosen_lang=chosen_lang,
         languages=language_list(indexes),
         results=results,
+        pages=pages,
+        suggestions=alternatives,
         problem=problem,
     )
     return page, 400 if problem else 200
@@ -163,10 +167,11 @@ def search_args(checked: params.SearchParams, **changes) -> dict:
 
 
 def page_links(checked: params.SearchParams, total: int) -> dict:
-    """The first and last result shown, and the URLs of the previous and next pages (None at either end)."""
+    """The first and last result shown, and the URLs of the first, previous and next pages (None at either end)."""
     previous = max(0, checked.offset - checked.limit)
     following = checked.offset + checked.limit
     return {
+        "start": page_url("pages.search_page", **search_args(checked, offset=0)),
         "first": checked.offset + 1,
         "last": min(total, checked.offset + checked.limit),
         "previous": page_url("pages.search_page", **search_args(checked, offset=previous)) if checked.offset else None,

@@ -213,6 +213,12 @@ def test_pages_of_results_link_to_each_other(client):
     assert 'href="/?q=year&amp;lang=en&amp;limit=2" rel="prev"' in second
 
 
+def test_a_page_past_the_last_result_links_back_to_the_first(client):
+    text = page(client, "/?q=year&lang=en&offset=500")
+    assert "This page is past the last result." in text
+    assert 'href="/?q=year&amp;lang=en">Go to the first page of results</a>' in text
+
+
 @pytest.mark.parametrize(
     ("query", "named"),
     [("limit=abc", "limit"), ("limit=0", "limit"), ("offset=-1", "offset"), ("lang=xx-nothing", "lang")],
