@@ -108,7 +108,7 @@ def test_a_reader_searches_사회복지_and_opens_the_bengali_translation_beside
     assert any("사회복지" in marked for marked in marks.all_inner_texts())
     screenshot(tab, "1-search-results-사회복지")
 
-    bengali = tab.locator('.hit').first.locator('details[data-lang="bn"]')
+    bengali = tab.locator(".hit").first.locator('details[data-lang="bn"]')
     assert not bengali.locator(".side-by-side-link").is_visible()
     bengali.locator("summary").click()
     assert bengali.get_attribute("open") is not None
