@@ -174,3 +174,32 @@ def test_broken_syntax_is_searched_as_plain_words_and_says_so(index_set, query):
 def test_any_query_text_searches_without_raising(index_set, text):
     result = search(index_set, text, lang="auto")
     assert result["total"] >= len(result["hits"])
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "surface"),
+    [
+        ("센터", "ko", "센터에서"),
+        ("사회복지", "ko", "사회복지센터는"),
+        ("শিশু", "bn", "শিশুদের"),
+        ("কেন্দ্র", "bn", "কেন্দ্রে"),
+        ("সমাজকর্ম", "bn", "সমাজকর্মীদের"),
+    ],
+)
+def test_base_forms_find_and_mark_whole_inflected_words_in_the_seeds(index_set, query, lang, surface):
+    result = search(index_set, query, lang=lang, per="passage", limit=100)
+    seed_hits = [h for h in result["hits"] if h["doc_id"] in ("000_aaa99257ef590384", "001_e7969bfd07bd7312")]
+    assert any(f"<mark>{surface}</mark>" in h["passage"]["highlight"] for h in seed_hits)
+
+
+def test_an_exact_surface_match_ranks_above_a_base_form_match(index_set):
+    hits = search(index_set, "센터에서", lang="ko", per="passage", limit=100)["hits"]
+    exact = ["<mark>센터에서</mark>" in h["passage"]["highlight"] for h in hits]
+    assert exact[0] and not all(exact)
+    assert exact == sorted(exact, reverse=True)  # every exact match before the first base-form match
+
+
+def test_a_whole_question_finds_the_passage_that_answers_it(index_set):
+    question = "현재 몇 명의 어린이가 센터에서 관리 지원을 받고 있나요?"
+    hits = search(index_set, question, lang="ko", per="passage")["hits"]
+    assert (hits[0]["doc_id"], hits[0]["passage"]["index"]) == ("001_e7969bfd07bd7312", 1)
