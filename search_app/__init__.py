@@ -20,8 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["setu.indexes"] = LiveIndexSet(app.config["INDEX_DIR"])
 
-    from search_app import api, errors, pages
+    from search_app import api, errors, pages, security
 
+    security.register(app)
     errors.register(app)
     app.register_blueprint(api.blueprint)
     app.add_url_rule("/healthz", "health", api.health)
