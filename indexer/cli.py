@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from indexer.documents import UnpairedSurrogate
 from indexer.generations import IndexDirError
 from indexer.index import WriteReport, add_articles, build_index, index_stats, open_index_set, remove_articles
 from indexer.languages import UnknownLanguage, english_name
@@ -19,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (IndexDirError, UnknownLanguage) as error:
+    except (IndexDirError, UnknownLanguage, UnpairedSurrogate) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from indexer.documents import Article, Problem
+from indexer.documents import Article, Problem, UnpairedSurrogate, reject_unpaired_surrogates
 from indexer.languages import UnknownLanguage, canonical_language, detect_language
 
 PARALLEL_MARKER = "DOCUMENT_IDS.tsv"
@@ -288,6 +288,11 @@ def make_article(record: dict, path: Path, line: int | None = None) -> Article |
     """Build an Article from reader fields: normalize the language, default the group, check the date."""
     title = record["title"].strip()
     paragraphs = tuple(p.strip() for p in record["paragraphs"] if p.strip())
+    try:
+        for text in (record["id"], title, *paragraphs, *(record.get(name) or "" for name in _OPTIONAL_JSON_FIELDS)):
+            reject_unpaired_surrogates(text)
+    except UnpairedSurrogate as error:
+        return Problem(str(path), line, f"not valid text: {error}")
     longest = max(len(text) for text in (title, *paragraphs))
     if longest > MAX_PARAGRAPH_CHARS:
         return Problem(str(path), line, f"a line of {longest:,} characters (limit {MAX_PARAGRAPH_CHARS:,}): not prose")

@@ -6,6 +6,7 @@ and the web framework stay swappable.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -42,3 +43,17 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.reason}"
+
+
+_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class UnpairedSurrogate(ValueError):
+    """Text holding a lone UTF-16 surrogate: not a character, so not text any language can analyze."""
+
+
+def reject_unpaired_surrogates(text: str) -> None:
+    """Raise UnpairedSurrogate, naming the first one, when `text` holds any."""
+    found = _UNPAIRED_SURROGATE.search(text)
+    if found:
+        raise UnpairedSurrogate(f"unpaired surrogate U+{ord(found.group()):04X} at character {found.start()}")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from whoosh import query as q
 
 from indexer.analysis import GRAM, QUERY, STEM, WORD, Token
+from indexer.documents import reject_unpaired_surrogates
 from indexer.index import HEADLINE_ONLY, IndexSet
 from indexer.languages import SCRIPT_LANGUAGE, UnknownLanguage, canonical_language, detect_language, dominant_script
 from indexer.query import Clause, ParsedQuery, Unit, parse_query
@@ -198,9 +199,11 @@ def search(
     """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`.
 
     Every query word is required when that finds something; otherwise passages
-    are ranked by how many query words they match, then by BM25F.
+    are ranked by how many query words they match, then by BM25F. A query holding
+    an unpaired surrogate (not text) raises UnpairedSurrogate, a ValueError.
     """
     started = time.perf_counter()
+    reject_unpaired_surrogates(query)
     parsed = parse_query(query)
     route = route_query(parsed.text, _requested_language(parsed, lang), index_set.languages)
     limit = max(1, min(limit, MAX_LIMIT))

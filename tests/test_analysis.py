@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.analysis import WORD, analyzer_for
+from indexer.documents import UnpairedSurrogate
 
 
 def surfaces(lang, text):
@@ -50,3 +53,15 @@ def test_width_case_and_compatibility_forms_are_normalized():
 
 def test_the_same_language_returns_the_same_shared_analyzer():
     assert analyzer_for("bn") is analyzer_for("bn")
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=())), st.sampled_from(["bn", "ko", "ja", "en", "th"]))
+def test_text_with_surrogates_analyzes_or_is_rejected_cleanly(text, lang):
+    has_surrogate = any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+    try:
+        tokens = list(analyzer_for(lang)(text))
+    except UnpairedSurrogate:
+        assert has_surrogate
+    else:
+        assert not has_surrogate
+        assert all(0 <= t.start < t.end <= len(text) for t in tokens)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
+import pytest
+
+from indexer.analysis import analyzer_for
+from indexer.documents import UnpairedSurrogate
 from indexer.index import build_index, index_stats, open_index_set
-from indexer.search import get_article
+from indexer.search import get_article, search
+
+from .conftest import ROOT
 
 GOOD_ARTICLE = "Flood closes the river road\nThe river rose three metres overnight.\n"
 
@@ -63,3 +71,32 @@ def test_hostile_files_are_reported_and_every_good_article_is_indexed(tmp_path):
         assert get_article(index_set, doc_id) is not None, doc_id
     assert [p["text"] for p in get_article(index_set, "crlf")["paragraphs"]] == ["The council met on Tuesday."]
     assert index_stats(tmp_path / "index")["articles"] == len(good_ids)
+
+
+def test_unpaired_surrogates_are_rejected_cleanly_everywhere(tmp_path, index_set):
+    lines = [
+        '{"id": "bad", "title": "Broken \\ud800 text", "paragraphs": ["fine"], "lang": "en"}',
+        '{"id": "good", "title": "Fine text", "paragraphs": ["fine"], "lang": "en"}',
+    ]
+    (tmp_path / "surrogates.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = build_index(tmp_path / "index", [tmp_path / "surrogates.jsonl"])
+    assert sum(report.written.values()) == 1
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (1, "not valid text: unpaired surrogate U+D800 at character 7")
+    ]
+    with pytest.raises(UnpairedSurrogate):
+        analyzer_for("ko")("센터 \udc00")
+    with pytest.raises(UnpairedSurrogate):
+        search(index_set, "shark \udfff")
+
+
+def test_the_cli_refuses_a_query_that_is_not_text(built_index):
+    result = subprocess.run(
+        [sys.executable, "-m", "indexer", "search", "--index-dir", str(built_index), b"caf\xe9"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: unpaired surrogate U+DCE9")

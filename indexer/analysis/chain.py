@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from indexer.documents import reject_unpaired_surrogates
+
 INDEX = "index"
 QUERY = "query"
 
@@ -67,6 +69,7 @@ class Analyzer(Composable):
         self.parts: tuple = (tokenizer, *filters)
 
     def __call__(self, text: str, mode: str = INDEX) -> TokenStream:
+        reject_unpaired_surrogates(text)
         tokens = self.parts[0](text, mode)
         for stage in self.parts[1:]:
             tokens = stage(tokens, mode)
