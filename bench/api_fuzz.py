@@ -16,13 +16,11 @@ import json
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.service import free_port, wait_for
+from bench.serving import ROOT, seeds_index, serving
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
@@ -31,44 +29,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=1000, help="maximum examples per operation and phase")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        index_dir = Path(scratch) / "index"
-        subprocess.run(
-            [sys.executable, "-m", "indexer", "build", "--index-dir", str(index_dir), "seeds"],
+    with seeds_index() as index_dir, serving(index_dir) as (base, _):
+        started = time.perf_counter()
+        run = subprocess.run(
+            [
+                str(SCHEMATHESIS),
+                "run",
+                f"{base}/api/v1/openapi.json",
+                "--max-examples",
+                str(args.examples),
+                "--exclude-checks",
+                "positive_data_acceptance",
+                "--no-color",
+            ],
             cwd=ROOT,
-            check=True,
             capture_output=True,
+            text=True,
         )
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "search_app", "--index-dir", str(index_dir), "--port", str(port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base, server)
-            started = time.perf_counter()
-            run = subprocess.run(
-                [
-                    str(SCHEMATHESIS),
-                    "run",
-                    f"{base}/api/v1/openapi.json",
-                    "--max-examples",
-                    str(args.examples),
-                    "--exclude-checks",
-                    "positive_data_acceptance",
-                    "--no-color",
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            )
-            seconds = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        seconds = time.perf_counter() - started
     write_results(summarize(run, seconds, args.examples))
     sys.exit(run.returncode)
 

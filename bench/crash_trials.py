@@ -25,11 +25,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.service import free_port, wait_for
+from bench.serving import ROOT, free_port, wait_for
 from indexer.index import build_index, open_index_set
 from indexer.search import search
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 QUERIES = ["사회복지", "সমাজকর্ম", "library", "ห้องสมุด", "12", "ANH PHUONG"]
 # The served corpus: the two seed articles and the hand-made test corpus (small, so trials are quick).

@@ -12,9 +12,6 @@ import argparse
 import json
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -24,10 +21,9 @@ from urllib.parse import quote, urlencode
 
 import psutil
 
-from bench.service import free_port, wait_for
+from bench.serving import seeds_index, serving
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+RESULTS = Path(__file__).resolve().parent / "results"
 SEARCHES = [
     "사회복지",
     "센터",
@@ -81,28 +77,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        index_dir = Path(scratch) / "index"
-        subprocess.run(
-            [sys.executable, "-m", "indexer", "build", "--index-dir", str(index_dir), "seeds"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "search_app", "--index-dir", str(index_dir), "--port", str(port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base, server)
-            result = run_load(base, psutil.Process(server.pid), args.clients, args.seconds)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with seeds_index() as index_dir, serving(index_dir) as (base, server):
+        result = run_load(base, psutil.Process(server.pid), args.clients, args.seconds)
     write_results(result)
 
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import json
 import platform
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from bench.serving import seeds_index, serving
+
+RESULTS = Path(__file__).resolve().parent / "results"
 REPEATS = 20
 QUERIES = [
     ("사회복지", "auto", "article"),
@@ -30,23 +27,6 @@ QUERIES = [
     ("12", "auto", "article"),
     ('"사회복지 서비스"', "ko", "article"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 def time_query(base: str, q: str, lang: str, per: str) -> dict:
@@ -72,38 +52,8 @@ def time_query(base: str, q: str, lang: str, per: str) -> dict:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        index_dir = Path(scratch) / "index"
-        subprocess.run(
-            [sys.executable, "-m", "indexer", "build", "--index-dir", str(index_dir), "seeds"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "search_app",
-                "--index-dir",
-                str(index_dir),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base, server)
-            rows = [time_query(base, *query) for query in QUERIES]
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with seeds_index() as index_dir, serving(index_dir) as (base, _):
+        rows = [time_query(base, *query) for query in QUERIES]
     write_results(rows)
 
 
