@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=["setu", "icu", "whoosh-standard"],
         help="analyzer chains: Setu's (default), or a baseline to compare against",
     )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes analyzing and writing languages in parallel (default: all cores; 1: none)",
+    )
     add = command("add", _add, "insert or replace articles (by id) without a rebuild")
     add.add_argument("paths", nargs="+", metavar="PATH")
     remove = command("remove", _remove, "delete articles by id")
@@ -62,7 +69,12 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args) -> int:
     with _ProgressBar() as bar:
         report = build_index(
-            args.index_dir, args.paths, progress=bar.advance, inputs_found=bar.start, analysis=args.analysis
+            args.index_dir,
+            args.paths,
+            progress=bar.advance,
+            inputs_found=bar.start,
+            analysis=args.analysis,
+            jobs=args.jobs,
         )
     _print_report(report, "built")
     return 0

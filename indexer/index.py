@@ -10,6 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from indexer.generations import (
     writer_lock,
 )
 from indexer.links import LinkReader, LinkWriter
+from indexer.workers import KeyedWorkers
 
 # BM25F weight of the headline against a paragraph: a word in the headline says more.
 TITLE_BOOST = 2.0
@@ -42,6 +44,11 @@ WRITER_LIMIT_MB = 64
 HEADLINE_ONLY = -1
 # The analysis name for Whoosh's own StandardAnalyzer, kept as a baseline for benchmarks.
 WHOOSH_STANDARD = "whoosh-standard"
+# Expected cost of a language's share of a build against the others' (py-spy on the NTREX sample, where every
+# language has the same text: Kiwi makes Korean ~3x); a parallel build balances its workers' languages by it.
+ANALYSIS_COST = {"ko": 3.0}
+# Texts whose tokens an analyzer remembers per thread: every passage repeats its article's headline and byline.
+REPEATED_TEXTS = 8
 
 
 class WhooshAnalyzer(WhooshAnalyzerBase):
@@ -56,13 +63,27 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
     def __init__(self, lang: str, analysis: str = SETU):
         self.lang = lang
         self.analysis = analysis
+        self._recent = threading.local()
 
     def __getstate__(self) -> dict:
         return {"lang": self.lang, "analysis": self.analysis}
 
     def __setstate__(self, state: dict) -> None:
-        self.lang = state["lang"]
-        self.analysis = state.get("analysis", SETU)
+        self.__init__(state["lang"], state.get("analysis", SETU))
+
+    def _recent_tokens(self, text: str, mode: str) -> list[Token]:
+        """The tokens of `text`, analyzed once while it keeps coming back (a headline in each of its passages)."""
+        recent = getattr(self._recent, "texts", None)
+        if recent is None:
+            recent = self._recent.texts = {}
+        key = (text, mode)
+        tokens = recent.pop(key, None)
+        if tokens is None:
+            tokens = list(self.tokens(text, mode))
+            if len(recent) >= REPEATED_TEXTS:
+                del recent[next(iter(recent))]  # the least recently used
+        recent[key] = tokens
+        return tokens
 
     def tokens(self, text: str, mode: str = INDEX) -> Iterator[Token]:
         """Yield our own Tokens for `text`, whatever the analysis."""
@@ -85,7 +106,7 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
         **kwargs,
     ) -> Iterator[WhooshToken]:
         token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for ours in self.tokens(value, mode or INDEX):
+        for ours in self._recent_tokens(value, mode or INDEX):
             token.text = ours.text
             token.boost = ours.boost
             token.stopped = False
@@ -171,6 +192,15 @@ class _LanguageWriters:
         """The languages that had an index before this write began."""
         return self._existing
 
+    def write(self, article: Article, replace: bool = False) -> None:
+        """Add the article's passages to its language's index, first deleting any by its id (`replace`)."""
+        if replace:
+            for lang in self.existing_languages():
+                self.writer(lang).delete_by_term("doc_id", article.id)
+        writer = self.writer(article.lang)
+        for passage in passages_of(article):
+            writer.add_document(**passage)
+
     def commit(self) -> None:
         for writer in self.writers.values():
             writer.commit()
@@ -178,6 +208,36 @@ class _LanguageWriters:
     def cancel(self) -> None:
         for writer in self.writers.values():
             writer.cancel()
+
+
+class _ParallelLanguageWriters:
+    """A fresh build's writers spread over worker processes, each language written by exactly one of them."""
+
+    def __init__(self, generation: Path, analysis: str, jobs: int):
+        self.analysis = analysis
+        self.workers = KeyedWorkers(_write_languages, (str(generation), analysis), jobs)
+
+    def write(self, article: Article, replace: bool = False) -> None:
+        """Send the article to the worker writing its language (a fresh build replaces nothing)."""
+        self.workers.send(article.lang, article, ANALYSIS_COST.get(article.lang, 1.0))
+
+    def commit(self) -> None:
+        self.workers.finish()
+
+    def cancel(self) -> None:
+        self.workers.terminate()
+
+
+def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> None:
+    """A worker process's build: write the articles it is sent, then commit its languages' indexes."""
+    writers = _LanguageWriters(Path(generation), analysis)
+    try:
+        for article in articles:
+            writers.write(article)
+        writers.commit()
+    except BaseException:
+        writers.cancel()
+        raise
 
 
 ProgressCallback = Callable[[CorpusInput], None]
@@ -189,9 +249,13 @@ def build_index(
     progress: ProgressCallback | None = None,
     inputs_found: Callable[[list[CorpusInput]], None] | None = None,
     analysis: str = SETU,
+    jobs: int = 1,
 ) -> WriteReport:
-    """Build a fresh set of per-language indexes from `paths` and swap it in atomically."""
-    return _write_generation(index_dir, paths, False, progress, inputs_found, analysis)
+    """Build a fresh set of per-language indexes from `paths` and swap it in atomically.
+
+    With `jobs` > 1, languages are analyzed and written in that many worker processes.
+    """
+    return _write_generation(index_dir, paths, False, progress, inputs_found, analysis, jobs)
 
 
 def add_articles(
@@ -201,7 +265,7 @@ def add_articles(
     inputs_found: Callable[[list[CorpusInput]], None] | None = None,
 ) -> WriteReport:
     """Insert or replace (by id) the articles under `paths` in the current indexes, without a rebuild."""
-    return _write_generation(index_dir, paths, True, progress, inputs_found, analysis=None)
+    return _write_generation(index_dir, paths, True, progress, inputs_found, analysis=None, jobs=1)
 
 
 def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
@@ -232,7 +296,7 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
             raise
 
 
-def _write_generation(index_dir, paths, copy_current, progress, inputs_found, analysis) -> WriteReport:
+def _write_generation(index_dir, paths, copy_current, progress, inputs_found, analysis, jobs) -> WriteReport:
     """Write a new generation (fresh, or a copy of the current one to change) and publish it."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -242,7 +306,8 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
     with writer_lock(index_dir):
         current = _require_current(index_dir) if copy_current else None
         partial = new_generation(index_dir, copy_from=current)
-        writers = _LanguageWriters(partial, analysis or _analysis_of(current))
+        analysis = analysis or _analysis_of(current)
+        writers = _ParallelLanguageWriters(partial, analysis, jobs) if jobs > 1 else _LanguageWriters(partial, analysis)
         alignments = LinkWriter(partial)  # paragraph links and candidate translations, kept beside the indexes
         report = WriteReport(problems=problems)
         try:
@@ -250,7 +315,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                 if isinstance(item, Problem):
                     report.problems.append(item)
                     continue
-                _write_article(writers, item, replace=copy_current)
+                writers.write(item, replace=copy_current)
                 alignments.add(item)
                 report.written[item.lang] += 1
             if not report.written and not copy_current:
@@ -273,15 +338,6 @@ def _reporting_progress(inputs: list[CorpusInput], progress: ProgressCallback | 
         yield corpus_input
         if progress:
             progress(corpus_input)
-
-
-def _write_article(writers: _LanguageWriters, article: Article, replace: bool) -> None:
-    if replace:
-        for lang in writers.existing_languages():
-            writers.writer(lang).delete_by_term("doc_id", article.id)
-    writer = writers.writer(article.lang)
-    for passage in passages_of(article):
-        writer.add_document(**passage)
 
 
 def _require_current(index_dir: Path) -> Path:
@@ -353,6 +409,7 @@ class IndexSet:
         self.manifest = read_manifest(generation)
         self.indexes = {lang: whoosh_index.open_dir(generation / lang) for lang in self.manifest["languages"]}
         self.links = LinkReader(generation)
+        self._opened = threading.local()  # each thread's searchers: a Whoosh reader keeps file positions
 
     @property
     def languages(self) -> list[str]:
@@ -360,8 +417,17 @@ class IndexSet:
         return sorted(self.indexes)
 
     def searcher(self, lang: str):
-        """Open a Whoosh searcher on one language's index (a context manager)."""
-        return self.indexes[lang].searcher()
+        """This thread's searcher on one language's index, as a context manager that leaves it open.
+
+        Opening one reads every segment's files, which cost more than most searches (py-spy);
+        a generation never changes, so a searcher stays valid as long as its IndexSet.
+        """
+        searchers = getattr(self._opened, "searchers", None)
+        if searchers is None:
+            searchers = self._opened.searchers = {}
+        if lang not in searchers:
+            searchers[lang] = self.indexes[lang].searcher()
+        return nullcontext(searchers[lang])
 
     def analyzer(self, lang: str) -> WhooshAnalyzer:
         """The analyzer this language's index was built with; its `tokens()` gives our Tokens."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
@@ -212,15 +213,15 @@ class LinkReader:
 
     def __init__(self, generation: Path):
         self.path = Path(generation) / STORE
+        self._opened = threading.local()  # each thread's connection, kept: sqlite3 connections stay in their thread
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
-        if not self.path.exists():
-            return []
-        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        try:
-            return db.execute(sql, values).fetchall()
-        finally:
-            db.close()
+        db = getattr(self._opened, "db", None)
+        if db is None:
+            if not self.path.exists():
+                return []
+            db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        return db.execute(sql, values).fetchall()
 
     def paragraph_links(self, doc_id: str) -> dict[int, list[dict]]:
         """Each paragraph's links into every translation, strongest first."""

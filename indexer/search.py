@@ -339,19 +339,21 @@ def find_translations(index_set: IndexSet, group: str, doc_id: str, passage_inde
     found = []
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            articles: dict[str, dict] = {}
+            # Passages by article and position from the columns: only the passages shown are loaded.
+            reader = searcher.reader()
+            doc_ids, positions = reader.column_reader("doc_id"), reader.column_reader("position")
+            articles: dict[str, dict[int, int]] = {}
             for docnum in searcher.document_numbers(group=group):
-                fields = searcher.stored_fields(docnum)
-                if fields["doc_id"] != doc_id:
-                    article = articles.setdefault(fields["doc_id"], {"fields": fields, "paragraphs": {}})
-                    article["paragraphs"][fields["position"]] = fields["text"]
-            for other_id, article in articles.items():
-                fields = article["fields"]
+                if doc_ids[docnum] != doc_id:
+                    articles.setdefault(doc_ids[docnum], {})[positions[docnum]] = docnum
+            for other_id, docnums in articles.items():
+                fields = searcher.stored_fields(next(iter(docnums.values())))
                 if passage_index is None:
                     passage = {"indexes": [HEADLINE_ONLY], "text": fields["title"]}
                 else:
                     indexes = linked.get(other_id, [])
-                    passage = {"indexes": indexes, "text": "\n\n".join(article["paragraphs"][i] for i in indexes)}
+                    texts = (searcher.stored_fields(docnums[i])["text"] for i in indexes)
+                    passage = {"indexes": indexes, "text": "\n\n".join(texts)}
                 entry = {"doc_id": other_id, "lang": lang, "title": fields["title"], "url": fields["url"]}
                 found.append({**entry, "passage": passage})
     return found

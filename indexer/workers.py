@@ -1,0 +1,139 @@
+"""Work spread over processes by key: every item of one key (a language) goes to the same worker process.
+
+A build uses it to give each language's index exactly one writer while the
+languages are analyzed and written on all cores. The parent routes items to
+workers and keeps the rest of the build (reading, alignment, publishing) to itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import traceback
+from collections.abc import Callable, Iterator
+
+# Items sent to a worker in one message: fewer, larger messages cost less pickling and locking.
+BATCH_ITEMS = 32
+# Batches that may wait for a worker: bounds the parent's lead (and memory) over a slow worker.
+QUEUED_BATCHES = 8
+# Seconds between checks that the other side is still alive while waiting on a queue.
+LIVENESS_SECONDS = 1.0
+# Spawned, not forked: a forked child would inherit the parent's threads' locks (Kiwi, ICU) in whatever state.
+START_METHOD = "spawn"
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process raised or died; the message carries its traceback or exit code."""
+
+
+class KeyedWorkers:
+    """Up to `jobs` processes, each running `target(items, *args)` over the items of the keys it was given.
+
+    A key goes, on first sight, to a new worker while fewer than `jobs` run, else to the
+    worker whose keys weigh least (a key's weight is its expected share of the work, since
+    its volume is unknown until the end). `finish()` ends the streams and waits.
+    """
+
+    def __init__(self, target: Callable, args: tuple, jobs: int):
+        self.target, self.args, self.jobs = target, args, max(1, jobs)
+        self.context = multiprocessing.get_context(START_METHOD)
+        self.workers: list[_Worker] = []
+        self.owner: dict[str, _Worker] = {}
+
+    def send(self, key: str, item, key_weight: float = 1.0) -> None:
+        """Queue `item` for the worker that owns `key` (`key_weight` counts when the key is first seen)."""
+        worker = self.owner.get(key) or self._assign(key, key_weight)
+        worker.sent += 1
+        worker.pending.append(item)
+        if len(worker.pending) >= BATCH_ITEMS:
+            worker.flush()
+
+    def finish(self) -> list:
+        """End every worker's stream and return their results; raise WorkerFailed if any failed."""
+        for worker in self.workers:
+            worker.flush()
+            worker.put(None)
+        results = [worker.result() for worker in self.workers]
+        for worker in self.workers:
+            worker.process.join()
+        return results
+
+    def terminate(self) -> None:
+        """Stop every worker at once (the work is being discarded)."""
+        for worker in self.workers:
+            worker.process.kill()
+            worker.process.join()
+
+    def _assign(self, key: str, weight: float) -> _Worker:
+        if len(self.workers) < self.jobs:
+            worker = _Worker(self.context, self.target, self.args)
+            self.workers.append(worker)
+        else:
+            worker = min(self.workers, key=lambda w: (w.weight, w.sent))
+        worker.weight += weight
+        self.owner[key] = worker
+        return worker
+
+
+class _Worker:
+    """One worker process with its inbox and outbox."""
+
+    def __init__(self, context, target: Callable, args: tuple):
+        self.inbox = context.Queue(QUEUED_BATCHES)
+        self.outbox = context.Queue()
+        self.process = context.Process(target=_run, args=(self.inbox, self.outbox, target, args), daemon=True)
+        self.process.start()
+        self.weight = 0.0  # of the keys it owns
+        self.sent = 0  # items
+        self.pending: list = []
+
+    def flush(self) -> None:
+        if self.pending:
+            self.put(self.pending)
+            self.pending = []
+
+    def put(self, message) -> None:
+        while True:
+            try:
+                self.inbox.put(message, timeout=LIVENESS_SECONDS)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def result(self):
+        while True:
+            try:
+                status, value = self.outbox.get(timeout=LIVENESS_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if status == "failed":
+                raise WorkerFailed(value)
+            return value
+
+    def _check_alive(self) -> None:
+        if not self.process.is_alive():
+            raise WorkerFailed(f"worker process {self.process.pid} died (exit code {self.process.exitcode})")
+
+
+def _run(inbox, outbox, target: Callable, args: tuple) -> None:
+    """The worker's main: run `target` over the items received, report its result or its traceback."""
+    try:
+        outbox.put(("done", target(_received(inbox), *args)))
+    except BaseException:
+        outbox.put(("failed", traceback.format_exc()))
+
+
+def _received(inbox) -> Iterator:
+    """The items sent, batch by batch, until the end marker; stops if the parent process is gone."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            batch = inbox.get(timeout=LIVENESS_SECONDS)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise SystemExit("parent process gone") from None
+            continue
+        if batch is None:
+            return
+        yield from batch
