@@ -1,4 +1,4 @@
-"""Command line: `python -m indexer build|add|remove|stats|search|show`. Parses, calls one function, prints."""
+"""Command line: `python -m indexer build|add|remove|stats|search|show|related`. Parses, calls one function, prints."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from indexer.documents import UnpairedSurrogate
 from indexer.generations import IndexDirError
 from indexer.index import WriteReport, add_articles, build_index, index_stats, open_index_set, remove_articles
 from indexer.languages import UnknownLanguage, english_name
+from indexer.related import related_articles
 from indexer.search import get_article, search
 
 
@@ -63,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     show = command("show", _show, "an article, paragraphs in order")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.add_argument("doc_id", metavar="DOC_ID")
+    related = command("related", _related, "other stories on an article's subject, in any language")
+    related.add_argument("--limit", type=int, default=10)
+    related.add_argument("--json", action="store_true", help="print one JSON object")
+    related.add_argument("doc_id", metavar="DOC_ID")
     return parser
 
 
@@ -159,6 +164,26 @@ def _show(args) -> int:
         print(f"\n{article['byline']}")
     for translation in article["translations"]:
         print(f"translation [{translation['lang']}]: {translation['doc_id']}")
+    return 0
+
+
+def _related(args) -> int:
+    found = related_articles(open_index_set(args.index_dir), args.doc_id, limit=args.limit)
+    if found is None:
+        print(f"error: no article {args.doc_id!r}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return 0
+    article = found["article"]
+    print(f"[{article['lang']}] {article['title']} ({article['doc_id']})")
+    for translation in found["translations"]:
+        print(f"translation [{translation['lang']}]: {translation['title']} ({translation['doc_id']})")
+    for number, story in enumerate(found["related"], start=1):
+        print(f"\n{number}. story {story['group']} · {', '.join(story['languages'])} · score {story['score']}")
+        for related in story["articles"]:
+            shared = f" · shared: {', '.join(related['shared'])}" if related["shared"] else ""
+            print(f"   [{related['lang']}] {related['title']} ({related['doc_id']}) · {related['score']}{shared}")
     return 0
 
 

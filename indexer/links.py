@@ -25,6 +25,7 @@ from indexer.align import (
     profile_of,
 )
 from indexer.documents import Article
+from indexer.names import name_keys
 
 STORE = "alignment.sqlite"
 # Candidate translations shown per article, most likely first.
@@ -80,6 +81,7 @@ class LinkWriter:
     def __init__(self, generation: Path):
         self.db = sqlite3.connect(Path(generation) / STORE)
         self.db.executescript(_SCHEMA)
+        self.db.executescript(NAME_KEYS_SCHEMA)
         self.stories: set[str] = set()  # groups to realign
         self.changed: set[str] = set()  # articles to look for candidate translations of
 
@@ -96,6 +98,7 @@ class LinkWriter:
         )
         self.stories.add(profile.group)
         self.changed.add(profile.id)
+        record_name_keys(self.db, article)
 
     def remove(self, doc_id: str) -> None:
         """Forget an article: its profile, anchors, links and candidacies; its story gets realigned."""
@@ -107,6 +110,7 @@ class LinkWriter:
         for table in ("profiles", "anchors", "links", "translations", "candidates"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
 
     def finish(self) -> None:
         """Realign every story touched, look for candidate translations of every article added, and save."""
@@ -250,3 +254,40 @@ class LinkReader:
             (doc_id, CANDIDATES_SHOWN),
         )
         return [{"doc_id": other, "lang": lang, "confidence": confidence} for other, lang, confidence in rows]
+
+
+# Related coverage (indexer/related.py): each article's name keys beside its anchors, and reads over both.
+
+NAME_KEYS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS name_keys (key TEXT, doc_id TEXT);
+CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys (key);
+CREATE INDEX IF NOT EXISTS name_keys_doc ON name_keys (doc_id);
+"""
+# Anchors and name keys read together, as one vocabulary of keys that need no translation: {0} and {1} filter each.
+_KEYS = "SELECT anchor, doc_id FROM anchors WHERE {0} UNION ALL SELECT key, doc_id FROM name_keys WHERE {1}"
+_IN_LIST = "{} IN (SELECT value FROM json_each(?))"
+
+
+def record_name_keys(db: sqlite3.Connection, article: Article) -> None:
+    """Store the transliterated name keys of an article's headline and paragraphs."""
+    keys = name_keys(article.lang, "\n".join((article.title, *article.paragraphs)))
+    db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, article.id) for key in keys])
+
+
+class KeyReader(LinkReader):
+    """Reads the keys (anchors and name keys) of a served generation's articles."""
+
+    def all_keys(self) -> list[tuple[str, str]]:
+        """Every (key, doc_id): what the weights of keys and articles are computed from."""
+        return self._query(_KEYS.format("1", "1"), ())
+
+    def keys_of(self, doc_ids: list[str]) -> set[str]:
+        """The keys of these articles, together."""
+        listed = json.dumps(doc_ids, ensure_ascii=False)
+        rows = self._query(_KEYS.format(_IN_LIST.format("doc_id"), _IN_LIST.format("doc_id")), (listed, listed))
+        return {key for key, _ in rows}
+
+    def sharing(self, keys: list[str]) -> list[tuple[str, str]]:
+        """Every (key, doc_id) with one of these keys."""
+        listed = json.dumps(keys, ensure_ascii=False)
+        return self._query(_KEYS.format(_IN_LIST.format("anchor"), _IN_LIST.format("key")), (listed, listed))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -10,9 +12,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from indexer.index import IndexSet
 from indexer.languages import english_name, native_name
-from indexer.search import get_article, search
+from indexer.related import coverage, related_articles
+from indexer.search import MAX_LIMIT, MAX_OFFSET, get_article, search
 from search_app import params
-from search_app.errors import error_body
+from search_app.errors import BadParameter, error_body
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -46,6 +49,72 @@ def document_endpoint(doc_id: str):
     if article is None:
         return error_body(404, "not_found", f"no document {doc_id!r}")
     return jsonify(article)
+
+
+@blueprint.get("/related/<path:doc_id>")
+def related_endpoint(doc_id: str):
+    """Other stories on the article's subject in any language, one entry per story, its own translations apart."""
+    params.check_query_string(request)
+    limit = params.integer(request, "limit", 10, 1, MAX_LIMIT)
+    found = related_articles(served_indexes(), doc_id, limit, related_language(request))
+    if found is None:
+        return error_body(404, "not_found", f"no document {doc_id!r}")
+    return jsonify(found)
+
+
+@blueprint.get("/coverage")
+def coverage_endpoint():
+    """Stories with the languages they exist in and lack, filtered by source, dates and a missing language."""
+    return jsonify(coverage(served_indexes(), **coverage_filters(request)))
+
+
+def related_language(request) -> str | None:
+    """The `lang` a related list is limited to, or None for every language (absent, empty or `all`)."""
+    chosen = (params.single(request, "lang") or "").strip()
+    return None if chosen in ("", "all") else params.language(request, extra=())
+
+
+# Stories per coverage page unless `limit` says otherwise.
+COVERAGE_SHOWN = 50
+# Longest `source` filter accepted, in characters.
+MAX_SOURCE_LENGTH = 200
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def coverage_filters(request, from_form: bool = False) -> dict:
+    """Read and check the coverage filters: source, from and to (ISO dates), missing (a language), limit, offset.
+
+    A form sends its blank fields, so `from_form` reads a blank date as none; the API refuses it.
+    """
+    params.check_query_string(request)
+    source = (params.single(request, "source") or "").strip() or None
+    if source and len(source) > MAX_SOURCE_LENGTH:
+        raise BadParameter(f"parameter 'source' is longer than {MAX_SOURCE_LENGTH} characters")
+    start, end = iso_day(request, "from", from_form), iso_day(request, "to", from_form)
+    if start and end and start > end:
+        raise BadParameter("parameter 'from' must not be after 'to'")
+    missing = (params.single(request, "missing") or "").strip()
+    return {
+        "source": source,
+        "start": start,
+        "end": end,
+        "missing": params.language(request, "missing", extra=()) if missing else None,
+        "limit": params.integer(request, "limit", COVERAGE_SHOWN, 1, MAX_LIMIT),
+        "offset": params.integer(request, "offset", 0, 0, MAX_OFFSET),
+    }
+
+
+def iso_day(request, name: str, blank_is_none: bool = False) -> str | None:
+    """An optional date parameter as YYYY-MM-DD, checked to be a real day."""
+    text = params.single(request, name)
+    if text is None or (blank_is_none and not text.strip()):
+        return None
+    try:
+        if not _ISO_DAY.fullmatch(text.strip()):
+            raise ValueError(text)
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError as error:
+        raise BadParameter(f"parameter {name!r} must be a date as YYYY-MM-DD") from error
 
 
 @blueprint.get("/languages")

@@ -23,9 +23,10 @@ from flask_babel import Babel, format_date, get_locale
 from markupsafe import Markup
 
 from indexer.languages import native_name
+from indexer.related import coverage, related_articles
 from indexer.search import get_article, search
 from search_app import params
-from search_app.api import language_list, served_indexes
+from search_app.api import COVERAGE_SHOWN, coverage_filters, language_list, served_indexes
 from search_app.errors import BadParameter
 
 blueprint = Blueprint("pages", __name__)
@@ -33,6 +34,8 @@ blueprint = Blueprint("pages", __name__)
 # The cookie remembering the interface language a reader switched to, kept for a year.
 UI_COOKIE = "ui"
 UI_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+# Related stories shown in an article page's "Related coverage" panel.
+RELATED_SHOWN = 5
 # Words of a query and its "phrases", for the "drop a word" suggestions.
 _QUERY_PART = re.compile(r'"[^"]*"|\S+')
 
@@ -155,7 +158,42 @@ def article_page(doc_id: str):
         partner=partner,
         missing_partner=partner_id if partner_id and partner is None else None,
         side_by_side=aligned_rows(article, partner) if partner else None,
+        related=related_articles(indexes, doc_id, RELATED_SHOWN),
     )
+
+
+@blueprint.get("/coverage")
+def coverage_page():
+    """For editors: stories with the languages they exist in and lack, with the filters of /api/v1/coverage."""
+    indexes = served_indexes()
+    try:
+        filters = coverage_filters(request, from_form=True)
+    except BadParameter as error:
+        filters, found, problem = {}, None, error.description
+    else:
+        found, problem = coverage(indexes, **filters), None
+    page = render_template(
+        "coverage.html",
+        filters=filters,
+        form=request.args,
+        languages=language_list(indexes),
+        coverage=found,
+        pages=coverage_pages(filters, found["total"]) if found else None,
+        problem=problem,
+    )
+    return page, 400 if problem else 200
+
+
+def coverage_pages(filters: dict, total: int) -> dict:
+    """The URLs of the previous and next pages of a coverage list (None at either end)."""
+    names = {"source": "source", "start": "from", "end": "to", "missing": "missing"}
+    args = {names[key]: value for key, value in filters.items() if key in names and value}
+    limit, offset = filters["limit"], filters["offset"]
+    if limit != COVERAGE_SHOWN:
+        args["limit"] = limit
+    previous = page_url("pages.coverage_page", **args, offset=max(0, offset - limit)) if offset else None
+    following = page_url("pages.coverage_page", **args, offset=offset + limit) if offset + limit < total else None
+    return {"previous": previous, "next": following}
 
 
 def search_args(checked: params.SearchParams, **changes) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .conftest import ROOT
 
-WHOOSH_MODULES = {"indexer/index.py", "indexer/search.py"}
+WHOOSH_MODULES = {"indexer/index.py", "indexer/search.py", "indexer/related.py"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -1,0 +1,76 @@
+"""Name keys: words reduced to a consonant skeleton of their Latin transliteration, so names meet across scripts.
+
+ICU transliterates any script to Latin (`Any-Latin; Latin-ASCII`): ওয়েলশ → oyelasa,
+웨일스 → weilseu, Welsh → welsh. Scripts disagree on vowels (Bengali's inherent `a`,
+Korean's epenthetic `eu`), on voicing and on l/r, so the key keeps only consonant
+classes: all three become `ls`; 트럼프, ট্রাম্প and Trump all become `tlmp`. A key
+says little alone (many words share one); weighted by its rarity, a set of them
+points at the same story told in another script. Pure functions; no index.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import icu
+
+from indexer.analysis import STEM, WORD, analyzer_for
+from indexer.languages import dominant_script
+
+# Shortest skeleton kept, in consonant classes: a single consonant matches nearly every word.
+MIN_KEY_LENGTH = 2
+# The marker that keeps name keys apart from other anchors in one vocabulary.
+KEY_PREFIX = "~"
+
+# Consonants that scripts write differently for one sound, folded to one class (voicing, l/r, sibilants).
+_CONSONANT_CLASSES = str.maketrans(
+    {"g": "k", "c": "k", "q": "k", "x": "k", "d": "t", "b": "p", "f": "p", "v": "p", "z": "s", "j": "s", "r": "l"}
+)
+_NOT_LETTER = re.compile(r"[^a-z]")
+_VOWEL_LIKE = re.compile(r"[aeiouyhw]")  # vowels, and the glides and h that scripts add or drop
+_REPEATS = re.compile(r"(.)\1+")
+
+
+class _Transliterator:
+    """One ICU transliterator per process; ICU's instances are not safe to share between threads."""
+
+    def __init__(self):
+        self._icu = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> str:
+        with self._lock:
+            return self._icu.transliterate(text)
+
+
+_to_latin = _Transliterator()
+
+
+def name_key(word: str) -> str:
+    """Return the consonant skeleton of a word's Latin transliteration.
+
+    >>> [name_key(w) for w in ("ওয়েলশ", "웨일스", "Welsh", "트럼프", "ট্রাম্প", "Trump")]
+    ['ls', 'ls', 'ls', 'tlmp', 'tlmp', 'tlmp']
+    """
+    latin = _NOT_LETTER.sub("", _to_latin(word).lower()).replace("ng", "n")
+    return _REPEATS.sub(r"\1", _VOWEL_LIKE.sub("", latin.translate(_CONSONANT_CLASSES)))
+
+
+def name_keys(lang: str, text: str) -> frozenset[str]:
+    """Return the name keys of a text's words and stems, after its language's analysis.
+
+    In Latin-script text only capitalized words can be names; in other scripts, which
+    mark no capitals, every word is kept and rarity weighting sorts names from the rest.
+    """
+    latin = dominant_script(text) == "Latn"
+    keys = set()
+    for token in analyzer_for(lang)(text):
+        if token.role not in (WORD, STEM) or token.text.isdigit():
+            continue
+        if latin and not text[token.start : token.start + 1].isupper():
+            continue
+        key = name_key(text[token.start : token.end] if latin else token.text)
+        if len(key) >= MIN_KEY_LENGTH:
+            keys.add(KEY_PREFIX + key)
+    return frozenset(keys)
