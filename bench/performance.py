@@ -1,0 +1,389 @@
+"""Performance benchmark: build speed and memory, per-stage costs, query latency, scaling and server throughput.
+
+Run: `.venv/bin/python -m bench.performance [--full]`. Everything is measured in one run on this
+machine, Setu's analysis against Whoosh's StandardAnalyzer on the same corpora: the bundled
+seeds/, then synthetic corpora of 10k, 30k and 100k passages (`--full` adds 300k and 1M), made
+by recombining the NTREX sample's real sentences into new stories, every story in all nine
+languages (seeded, so runs repeat). Writes bench/results/performance.md and performance.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psutil
+
+from bench.serving import serving
+from indexer.analysis import IcuTokenizer
+from indexer.corpus import find_inputs, read_inputs
+from indexer.documents import Article
+from indexer.generations import current_generation, folder_size
+from indexer.index import WHOOSH_STANDARD, WhooshAnalyzer, open_index_set
+from indexer.languages import detect_language
+from indexer.links import LinkWriter
+from indexer.search import search
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SAMPLE = SEEDS / "ntrex-sample"
+RESULTS = ROOT / "bench" / "results"
+SETU = "setu"
+ANALYSES = (SETU, WHOOSH_STANDARD)
+JOBS = os.cpu_count() or 1
+# Synthetic corpus sizes in passages: the default run stays under 15 minutes on 2 shared cores.
+SIZES = (10_000, 30_000, 100_000)
+FULL_SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
+# The size whose indexes get the detailed query table and the server measurements.
+DETAILED_SIZE = 100_000
+SEED = 2019
+# A synthetic story: paragraphs of 1-3 of the sample's sentences, the same sentences in every language.
+STORY_PARAGRAPHS = (3, 12)
+SENTENCES_PER_PARAGRAPH = (1, 3)
+ARTICLES_PER_FILE = 2_000
+QUERY_LANGS = ("bn", "ko", "en")
+KINDS = ("1-word", "3-word", "phrase", "prefix")
+# Different queries per language and kind, and timed runs of each (after one untimed run).
+QUERIES_PER_CELL = 4
+RUNS = 5
+CLIENT_COUNTS = (1, 4, 16)
+CLIENT_SECONDS = 8
+RSS_POLL_SECONDS = 0.05
+
+
+def sample_sentences() -> dict[str, list[str]]:
+    """The NTREX sample's sentences by language, line-aligned across languages."""
+    articles = [item for item in read_inputs(find_inputs([SAMPLE])[0]) if isinstance(item, Article)]
+    lines: dict[str, list[str]] = {}
+    for article in articles:
+        lines.setdefault(article.lang, []).extend((article.title, *article.paragraphs))
+    return lines
+
+
+def write_synthetic_corpus(folder: Path, passages: int, sentences: dict[str, list[str]]) -> dict:
+    """Write stories in every language as JSON Lines until `passages` passages; return its size."""
+    rng = random.Random(SEED)
+    langs = sorted(sentences)
+    count = len(next(iter(sentences.values())))
+    written, chars, articles, story = 0, 0, [], 0
+    while written < passages:
+        title = rng.randrange(count)
+        shape = [[rng.randrange(count) for _ in range(rng.randint(*SENTENCES_PER_PARAGRAPH))]
+                 for _ in range(rng.randint(*STORY_PARAGRAPHS))]  # fmt: skip
+        for lang in langs:
+            paragraphs = [" ".join(sentences[lang][i] for i in paragraph) for paragraph in shape]
+            record = {"id": f"s{story}-{lang}", "title": sentences[lang][title], "paragraphs": paragraphs,
+                      "lang": lang, "group": f"s{story}", "published": f"2019-{1 + story % 12:02d}-01"}  # fmt: skip
+            articles.append(json.dumps(record, ensure_ascii=False))
+            written += len(paragraphs)
+            chars += len(record["title"].encode()) + sum(len(p.encode()) for p in paragraphs)
+        story += 1
+        if len(articles) >= ARTICLES_PER_FILE or written >= passages:
+            (folder / f"part{story:06d}.jsonl").write_text("\n".join(articles) + "\n", encoding="utf-8")
+            articles = []
+    return {"passages": written, "bytes": chars}
+
+
+def timed_build(corpus: Path, index_dir: Path, analysis: str, jobs: int) -> dict:
+    """Build with the CLI as a subprocess; its wall time and the peak RSS of its process tree."""
+    command = [sys.executable, "-m", "indexer", "build", "--index-dir", str(index_dir), "--analysis", analysis,
+               "--jobs", str(jobs), str(corpus)]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    watched = psutil.Process(process.pid)
+    while process.poll() is None:
+        try:
+            tree = [watched, *watched.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(RSS_POLL_SECONDS)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise RuntimeError(f"build failed: {process.stderr.read().decode()}")
+    process.stderr.close()
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20), "index_mb": _index_mb(index_dir)}
+
+
+def _index_mb(index_dir: Path) -> float:
+    return round(folder_size(current_generation(index_dir)) / 1e6, 1)
+
+
+def stage_breakdown(corpus: Path, analysis: str) -> dict:
+    """Seconds per stage, in one process: reading, language detection, analysis per language, alignment."""
+    started = time.perf_counter()
+    articles = [item for item in read_inputs(find_inputs([corpus])[0]) if isinstance(item, Article)]
+    reading = time.perf_counter() - started
+    started = time.perf_counter()
+    for article in articles:
+        detect_language("\n".join((article.title, *article.paragraphs[:3])))
+    detection = time.perf_counter() - started
+    analysis_seconds: dict[str, float] = {}
+    for article in articles:
+        analyzer = WhooshAnalyzer(article.lang, analysis)
+        started = time.perf_counter()
+        for text in (article.title, *article.paragraphs, article.byline):
+            for _ in analyzer(text, positions=True, chars=True):
+                pass
+        analysis_seconds[article.lang] = analysis_seconds.get(article.lang, 0.0) + time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        links = LinkWriter(Path(scratch))
+        for article in articles:
+            links.add(article)
+        links.finish()
+        alignment = time.perf_counter() - started
+    return {
+        "reading": round(reading, 2),  # language detection included, where a file does not name it
+        "detection": round(detection, 2),
+        "analysis": {lang: round(seconds, 2) for lang, seconds in sorted(analysis_seconds.items())},
+        "alignment": round(alignment, 2),
+    }
+
+
+def make_queries(sentences: dict[str, list[str]]) -> list[dict]:
+    """Seeded queries from the sample's words: 1-word, 3-word, a two-word phrase and a prefix, per language."""
+    rng = random.Random(SEED)
+    queries = []
+    for lang in QUERY_LANGS:
+        tokenizer = IcuTokenizer(lang)
+        for kind in KINDS:
+            for _ in range(QUERIES_PER_CELL):
+                words = []
+                while len(words) < 3:
+                    words = [t.text for t in tokenizer(rng.choice(sentences[lang])) if t.text.isalpha()]
+                at = rng.randrange(len(words) - 2)
+                text = {
+                    "1-word": max(words, key=lambda w: (len(w), rng.random())),
+                    "3-word": " ".join(words[at : at + 3]),
+                    "phrase": f'"{words[at]} {words[at + 1]}"',
+                    "prefix": max(words, key=len)[: 2 if lang == "ko" else 4] + "*",
+                }[kind]
+                queries.append({"lang": lang, "kind": kind, "q": text})
+    return queries
+
+
+def library_latency(index_dir: Path, queries: list[dict]) -> dict:
+    """Milliseconds per query through `indexer.search.search`, by language and kind."""
+    index_set = open_index_set(index_dir)
+    samples: dict[str, list[float]] = {}
+    for query in queries:
+        search(index_set, query["q"])
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            search(index_set, query["q"])
+            samples.setdefault(f"{query['lang']} {query['kind']}", []).append((time.perf_counter() - started) * 1000)
+    return _percentiles(samples)
+
+
+def http_latency(base: str, queries: list[dict]) -> dict:
+    """Milliseconds per query through `/api/v1/search` on the real server, by language and kind."""
+    samples: dict[str, list[float]] = {}
+    for query in queries:
+        url = f"{base}/api/v1/search?{urlencode({'q': query['q']})}"
+        _get(url)
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            _get(url)
+            samples.setdefault(f"{query['lang']} {query['kind']}", []).append((time.perf_counter() - started) * 1000)
+    return _percentiles(samples)
+
+
+def _get(url: str) -> None:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+
+
+def _percentiles(samples: dict[str, list[float]]) -> dict:
+    everything = sorted(v for values in samples.values() for v in values)
+    cells = {key: _summary(sorted(values)) for key, values in samples.items()}
+    return {"cells": cells, "all": _summary(everything)}
+
+
+def _summary(values: list[float]) -> dict:
+    def at(share: float) -> float:
+        return round(values[min(len(values) - 1, int(share * len(values)))], 1)
+
+    return {"p50": round(statistics.median(values), 1), "p95": at(0.95), "p99": at(0.99), "n": len(values)}
+
+
+def server_figures(index_dir: Path, queries: list[dict], library: dict) -> dict:
+    """HTTP latency, the HTTP layer's cost over the library, requests/s at 1, 4 and 16 clients, RSS."""
+    with serving(index_dir) as (base, server):
+        http = http_latency(base, queries)
+        rss = psutil.Process(server.pid).memory_info().rss
+        throughput = {clients: _throughput(base, queries, clients) for clients in CLIENT_COUNTS}
+    return {
+        "http": http,
+        "http_added_median_ms": round(http["all"]["p50"] - library["all"]["p50"], 1),
+        "rss_after_warmup_mb": round(rss / 2**20),
+        "requests_per_second": throughput,
+    }
+
+
+def _throughput(base: str, queries: list[dict], clients: int) -> float:
+    urls = [f"{base}/api/v1/search?{urlencode({'q': query['q']})}" for query in queries]
+    done = [0] * clients
+    until = time.monotonic() + CLIENT_SECONDS
+
+    def client(number: int) -> None:
+        position = number
+        while time.monotonic() < until:
+            _get(urls[position % len(urls)])
+            position += 1
+            done[number] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round(sum(done) / (time.perf_counter() - started), 1)
+
+
+def measure_size(scratch: Path, name: str, corpus: Path, size: dict, queries: list[dict], detailed: bool) -> dict:
+    """Both analyses' builds and library latency on one corpus; the server figures too when `detailed`."""
+    row = {"corpus": name, **size}
+    for analysis in ANALYSES:
+        index_dir = scratch / f"{name}-{analysis}"
+        build = timed_build(corpus, index_dir, analysis, JOBS)
+        build["passages_per_s"] = round(size["passages"] / build["seconds"])
+        build["mb_per_s"] = round(size["bytes"] / 1e6 / build["seconds"], 3)
+        library = library_latency(index_dir, queries)
+        row[analysis] = {"build": build, "library": library}
+        if detailed:
+            row[analysis]["server"] = server_figures(index_dir, queries, library)
+        print(f"{name} {analysis}: {build} p50/p95 {library['all']['p50']}/{library['all']['p95']} ms", flush=True)
+    return row
+
+
+def seeds_size() -> dict:
+    articles = [item for item in read_inputs(find_inputs([SEEDS])[0]) if isinstance(item, Article)]
+    passages = sum(max(1, len(a.paragraphs)) for a in articles)
+    return {"passages": passages, "bytes": sum(len(a.title.encode()) + sum(len(p.encode()) for p in a.paragraphs)
+                                               for a in articles)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="add the 300k and 1M passage corpora")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    sentences = sample_sentences()
+    queries = make_queries(sentences)
+    report = {"machine": machine(), "jobs": JOBS, "full": args.full, "queries": queries}
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        report["stages"] = {analysis: stage_breakdown(SEEDS, analysis) for analysis in ANALYSES}
+        size = seeds_size()
+        report["seeds_single_process"] = {
+            analysis: timed_build(SEEDS, scratch / f"seeds1-{analysis}", analysis, 1) for analysis in ANALYSES
+        }
+        rows = [measure_size(scratch, "seeds", SEEDS, size, queries, detailed=False)]
+        for passages in FULL_SIZES if args.full else SIZES:
+            corpus = scratch / f"corpus{passages}"
+            corpus.mkdir()
+            size = write_synthetic_corpus(corpus, passages, sentences)
+            rows.append(measure_size(scratch, f"{passages // 1000}k", corpus, size, queries, passages == DETAILED_SIZE))
+            for analysis in ANALYSES:
+                subprocess.run(["rm", "-rf", str(scratch / f"{passages // 1000}k-{analysis}")], check=True)
+        report["rows"] = rows
+    report["minutes"] = round((time.perf_counter() - began) / 60, 1)
+    write_results(report)
+
+
+def machine() -> str:
+    memory = psutil.virtual_memory().total / 2**30
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared), {memory:.0f} GB, "
+            f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")  # fmt: skip
+
+
+def write_results(report: dict) -> None:
+    """Write the JSON twin and the Markdown tables."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "performance.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    text = markdown(report)
+    (RESULTS / "performance.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def markdown(report: dict) -> str:
+    """The tables: builds, stages, queries by language and kind, server, scaling."""
+    rows, single, stages = report["rows"], report["seeds_single_process"], report["stages"]
+    lines = [
+        "# Performance: Setu's analysis against Whoosh's StandardAnalyzer, same corpora, same run",
+        "",
+        f"Machine: {report['machine']}. Builds use `--jobs {report['jobs']}` unless said; the run took "
+        f"{report['minutes']} min. Default run: 10k, 30k and 100k passages (300k and 1M only with `--full`, "
+        "to stay under 15 minutes). Synthetic corpora recombine the NTREX sample's sentences into stories "
+        "in all nine languages (seeded).",
+        "",
+        "## Builds (peak RSS: the build's whole process tree)",
+        "",
+        "| corpus | passages | MB text | analysis | s | passages/s | MB/s | peak RSS MB | index MB | x baseline |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        for analysis in ANALYSES:
+            b = row[analysis]["build"]
+            ratio = b["passages_per_s"] / row[WHOOSH_STANDARD]["build"]["passages_per_s"]
+            lines.append(f"| {row['corpus']} | {row['passages']} | {row['bytes'] / 1e6:.1f} | {analysis} | "
+                         f"{b['seconds']} | {b['passages_per_s']} | {b['mb_per_s']} | {b['peak_rss_mb']} | "
+                         f"{b['index_mb']} | {ratio:.2f} |")  # fmt: skip
+    lines += ["", "seeds/ in one process (`--jobs 1`): " + ", ".join(
+        f"{a} {single[a]['seconds']} s, peak RSS {single[a]['peak_rss_mb']} MB" for a in ANALYSES), ""]  # fmt: skip
+    lines += ["## Stages on seeds/ (one process, seconds; writing = the single-process build minus the rest)", "",
+              "| analysis | reading | detection | analysis by language | alignment | writing |",
+              "|---|---:|---:|---|---:|---:|"]  # fmt: skip
+    for analysis in ANALYSES:
+        st = stages[analysis]
+        known = st["reading"] + st["detection"] + sum(st["analysis"].values()) + st["alignment"]
+        by_lang = " ".join(f"{lang} {sec}" for lang, sec in st["analysis"].items())
+        lines.append(f"| {analysis} | {st['reading']} | {st['detection']} | {by_lang} | {st['alignment']} | "
+                     f"{single[analysis]['seconds'] - known:.2f} |")  # fmt: skip
+    detailed = next((row for row in rows if "server" in row[SETU]), None)
+    if detailed:
+        lines += ["", f"## Queries on {detailed['corpus']} passages (ms: p50 / p95 / p99, {RUNS} runs of "
+                  f"{QUERIES_PER_CELL} queries per cell, `lang=auto`)", "",
+                  "| language, kind | setu library | baseline library | setu HTTP | baseline HTTP |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for cell in detailed[SETU]["library"]["cells"]:
+            figures = [detailed[a]["library"]["cells"][cell] for a in ANALYSES]
+            figures += [detailed[a]["server"]["http"]["cells"][cell] for a in ANALYSES]
+            lines.append(f"| {cell} | " + " | ".join(f"{f['p50']} / {f['p95']} / {f['p99']}" for f in figures) + " |")
+        lines += ["", "## Server (waitress, 8 threads, 127.0.0.1)", "",
+                  "| analysis | HTTP adds to median ms | RSS after warm-up MB | req/s 1 client | 4 | 16 |",
+                  "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+        for analysis in ANALYSES:
+            server = detailed[analysis]["server"]
+            rps = server["requests_per_second"]
+            lines.append(f"| {analysis} | {server['http_added_median_ms']} | {server['rss_after_warmup_mb']} | "
+                         + " | ".join(str(rps[c]) for c in CLIENT_COUNTS) + " |")  # fmt: skip
+    lines += ["", "## Scaling (library, all queries)", "",
+              "| corpus | setu build s | baseline build s | setu p50 / p95 ms | baseline p50 / p95 ms | p95 x base |",
+              "|---|---:|---:|---|---|---:|"]  # fmt: skip
+    for row in rows:
+        s, w = row[SETU], row[WHOOSH_STANDARD]
+        lines.append(f"| {row['corpus']} | {s['build']['seconds']} | {w['build']['seconds']} | "
+                     f"{s['library']['all']['p50']} / {s['library']['all']['p95']} | "
+                     f"{w['library']['all']['p50']} / {w['library']['all']['p95']} | "
+                     f"{s['library']['all']['p95'] / max(w['library']['all']['p95'], 0.1):.2f} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

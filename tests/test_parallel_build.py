@@ -1,0 +1,53 @@
+"""A build spread over worker processes (`--jobs`) gives the same index as one process."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.index import build_index, index_stats, open_index_set
+from indexer.search import get_article, search
+from indexer.workers import KeyedWorkers, WorkerFailed
+
+from .conftest import DATA, SEEDS
+
+QUERIES = ["사회복지", "শিশু", "shark attack", '"사회복지 서비스"', "elect*", "12"]
+
+
+@pytest.fixture(scope="module")
+def parallel_index(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("parallel")
+    build_index(index_dir, [DATA, SEEDS], jobs=2)
+    return index_dir
+
+
+def test_a_parallel_build_counts_the_same_articles_passages_and_problems(parallel_index, built_index):
+    parallel, single = index_stats(parallel_index), index_stats(built_index)
+    assert parallel["languages"] == single["languages"]
+    assert parallel["problems"] == single["problems"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_parallel_build_finds_the_same_hits(parallel_index, index_set, query):
+    parallel = search(open_index_set(parallel_index), query, lang="all", limit=20, per="passage")
+    single = search(index_set, query, lang="all", limit=20, per="passage")
+    assert parallel["total"] == single["total"]
+    assert parallel["hits"] == single["hits"]
+
+
+def test_a_parallel_build_rebuilds_articles_with_their_links(parallel_index, index_set):
+    assert get_article(open_index_set(parallel_index), "bbc.381790-ko") == get_article(index_set, "bbc.381790-ko")
+
+
+def _fail_on(items, bad):
+    for item in items:
+        if item == bad:
+            raise ValueError(f"cannot take {item}")
+
+
+def test_a_failing_worker_fails_the_whole_run_with_its_traceback():
+    workers = KeyedWorkers(_fail_on, ("b",), jobs=2)
+    for key in ("a", "b", "a"):
+        workers.send(key, key)
+    with pytest.raises(WorkerFailed, match="cannot take b"):
+        workers.finish()
+    workers.terminate()
