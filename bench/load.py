@@ -2,7 +2,8 @@
 
 Run: `.venv/bin/python -m bench.load [--clients 16] [--seconds 60]`. Builds seeds/
 into a temporary index, starts `python -m search_app`, and has each client loop
-over a mix of Bengali, Korean and other searches, article pages and documents.
+over a mix of Bengali, Korean and other searches, article pages, documents and
+related lists.
 Writes bench/results/load.md and load.json.
 """
 
@@ -45,7 +46,7 @@ DOCUMENTS = ["000_aaa99257ef590384", "001_e7969bfd07bd7312", "bbc.381790-bn", "b
 
 
 def request_paths(rng: random.Random) -> list[str]:
-    """A shuffled mix: API searches, the search page, API documents and article pages."""
+    """A shuffled mix: API searches, the search page, documents, article pages and related lists."""
     paths = []
     for query in SEARCHES:
         paths.append("/api/v1/search?" + urlencode({"q": query}))
@@ -53,6 +54,7 @@ def request_paths(rng: random.Random) -> list[str]:
     for doc_id in DOCUMENTS:
         paths.append(f"/api/v1/documents/{quote(doc_id)}")
         paths.append(f"/articles/{quote(doc_id)}")
+        paths.append(f"/api/v1/related/{quote(doc_id)}")
     rng.shuffle(paths)
     return paths
 
@@ -129,7 +131,7 @@ def write_results(result: dict) -> None:
         "# Load test (waitress on 127.0.0.1, corpus: seeds/)",
         "",
         f"Run on {time.strftime('%Y-%m-%d')}: {result['clients']} clients for {result['seconds']} s, a mix of "
-        "Bengali, Korean and other searches (API and page), documents and article pages.",
+        "Bengali, Korean and other searches (API and page), documents, article pages and related lists.",
         "",
         "| requests | errors | req/s | p50 ms | p95 ms | p99 ms | RSS start MB | RSS end MB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
