@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from indexer.align import (
     estimate_length_models,
     profile_of,
 )
+from indexer.analysis import GRAM, analyzer_for
 from indexer.documents import Article
 from indexer.names import name_keys
 
@@ -98,7 +99,7 @@ class LinkWriter:
         )
         self.stories.add(profile.group)
         self.changed.add(profile.id)
-        record_name_keys(self.db, article)
+        record_terms_and_name_keys(self.db, article)
 
     def remove(self, doc_id: str) -> None:
         """Forget an article: its profile, anchors, links and candidacies; its story gets realigned."""
@@ -111,6 +112,7 @@ class LinkWriter:
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM article_terms WHERE doc_id = ?", (doc_id,))
 
     def finish(self) -> None:
         """Realign every story touched, look for candidate translations of every article added, and save."""
@@ -256,38 +258,43 @@ class LinkReader:
         return [{"doc_id": other, "lang": lang, "confidence": confidence} for other, lang, confidence in rows]
 
 
-# Related coverage (indexer/related.py): each article's name keys beside its anchors, and reads over both.
+# Related coverage (indexer/related.py): each article's name keys and analyzed terms, from one analysis at build time.
 
 NAME_KEYS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS name_keys (key TEXT, doc_id TEXT);
 CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys (key);
 CREATE INDEX IF NOT EXISTS name_keys_doc ON name_keys (doc_id);
+CREATE TABLE IF NOT EXISTS article_terms (doc_id TEXT PRIMARY KEY, terms TEXT);
 """
-# Anchors and name keys read together, as one vocabulary of keys that need no translation: {0} and {1} filter each.
-_KEYS = "SELECT anchor, doc_id FROM anchors WHERE {0} UNION ALL SELECT key, doc_id FROM name_keys WHERE {1}"
-_IN_LIST = "{} IN (SELECT value FROM json_each(?))"
 
 
-def record_name_keys(db: sqlite3.Connection, article: Article) -> None:
-    """Store the transliterated name keys of an article's headline and paragraphs."""
-    keys = name_keys(article.lang, "\n".join((article.title, *article.paragraphs)))
+def record_terms_and_name_keys(db: sqlite3.Connection, article: Article) -> None:
+    """Store an article's transliterated name keys, and its terms (grams left out) with their counts."""
+    text = "\n".join((article.title, *article.paragraphs))
+    tokens = list(analyzer_for(article.lang)(text))
+    keys = name_keys(text, tokens)
     db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, article.id) for key in keys])
+    terms = Counter(token.text for token in tokens if token.role != GRAM)
+    db.execute("INSERT INTO article_terms VALUES (?, ?)", (article.id, json.dumps(terms, ensure_ascii=False)))
 
 
 class KeyReader(LinkReader):
-    """Reads the keys (anchors and name keys) of a served generation's articles."""
+    """Reads the keys (anchors and name keys) and terms of a served generation's articles.
+
+    A generation built before these tables existed reads as having none.
+    """
 
     def all_keys(self) -> list[tuple[str, str]]:
-        """Every (key, doc_id): what the weights of keys and articles are computed from."""
-        return self._query(_KEYS.format("1", "1"), ())
+        """Every (key, doc_id) of anchors and name keys: what the weights of keys and articles come from."""
+        return self._rows("SELECT anchor, doc_id FROM anchors") + self._rows("SELECT key, doc_id FROM name_keys")
 
-    def keys_of(self, doc_ids: list[str]) -> set[str]:
-        """The keys of these articles, together."""
-        listed = json.dumps(doc_ids, ensure_ascii=False)
-        rows = self._query(_KEYS.format(_IN_LIST.format("doc_id"), _IN_LIST.format("doc_id")), (listed, listed))
-        return {key for key, _ in rows}
+    def term_counts(self, doc_id: str) -> dict[str, int]:
+        """The article's analyzed terms and how often each occurs; empty when unknown."""
+        rows = self._rows("SELECT terms FROM article_terms WHERE doc_id = ?", (doc_id,))
+        return json.loads(rows[0][0]) if rows else {}
 
-    def sharing(self, keys: list[str]) -> list[tuple[str, str]]:
-        """Every (key, doc_id) with one of these keys."""
-        listed = json.dumps(keys, ensure_ascii=False)
-        return self._query(_KEYS.format(_IN_LIST.format("anchor"), _IN_LIST.format("key")), (listed, listed))
+    def _rows(self, sql: str, values: tuple = ()) -> list[tuple]:
+        try:
+            return self._query(sql, values)
+        except sqlite3.OperationalError:  # no such table
+            return []

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 
 import icu
 
-from indexer.analysis import STEM, WORD, analyzer_for
+from indexer.analysis import STEM, WORD, Token
 from indexer.languages import dominant_script
 
 # Shortest skeleton kept, in consonant classes: a single consonant matches nearly every word.
@@ -57,15 +58,15 @@ def name_key(word: str) -> str:
     return _REPEATS.sub(r"\1", _VOWEL_LIKE.sub("", latin.translate(_CONSONANT_CLASSES)))
 
 
-def name_keys(lang: str, text: str) -> frozenset[str]:
-    """Return the name keys of a text's words and stems, after its language's analysis.
+def name_keys(text: str, tokens: Iterable[Token]) -> frozenset[str]:
+    """Return the name keys of a text's words and stems, given its tokens after its language's analysis.
 
     In Latin-script text only capitalized words can be names; in other scripts, which
     mark no capitals, every word is kept and rarity weighting sorts names from the rest.
     """
     latin = dominant_script(text) == "Latn"
     keys = set()
-    for token in analyzer_for(lang)(text):
+    for token in tokens:
         if token.role not in (WORD, STEM) or token.text.isdigit():
             continue
         if latin and not text[token.start : token.start + 1].isupper():

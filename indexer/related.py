@@ -24,14 +24,13 @@ from functools import lru_cache
 
 from whoosh import query as q
 
-from indexer.analysis import GRAM
+from indexer.analysis import GRAM, SETU
 from indexer.index import HEADLINE_ONLY, IndexSet
 from indexer.links import MAX_ANCHOR_ARTICLES, KeyReader
 from indexer.names import KEY_PREFIX
 
-# Distinctive terms searched for an article's more-like-this, and passages read back per search.
+# Distinctive terms searched for an article's more-like-this.
 MLT_TERMS = 30
-MLT_PASSAGES = 400
 # How much each kind of evidence counts in an article's score (each part is between 0 and 1).
 EVIDENCE_WEIGHTS = {"text": 1.0, "numbers": 1.0, "anchors": 1.0, "names": 1.0}
 KEY_CHANNELS = ("numbers", "anchors", "names")
@@ -90,25 +89,32 @@ def key_channel(key: str) -> str:
 
 
 @dataclass(frozen=True)
-class KeyWeights:
-    """Each key's idf over the generation's articles, and each article's idf total per channel."""
+class KeyIndex:
+    """The generation's keys in memory: each key's idf and articles, each article's keys and idf total per channel."""
 
     idf: dict[str, float]
+    articles: dict[str, list[str]]
+    keys: dict[str, list[str]]
     norms: dict[str, dict[str, float]]
 
 
 @lru_cache(maxsize=CACHED_GENERATIONS)
-def key_weights(index_set: IndexSet) -> KeyWeights:
-    """Weigh every key by its rarity: one pass over the store, once per generation."""
-    rows = KeyReader(index_set.links.path.parent).all_keys()
-    frequency = Counter(key for key, _ in rows)
-    articles = len({doc_id for _, doc_id in rows}) or 1
-    idf = {key: math.log(articles / count) for key, count in frequency.items() if count <= MAX_ANCHOR_ARTICLES}
+def key_index(index_set: IndexSet) -> KeyIndex:
+    """Read and weigh every key by its rarity: one pass over the store, once per generation."""
+    articles: dict[str, list[str]] = defaultdict(list)
+    keys: dict[str, list[str]] = defaultdict(list)
+    for key, doc_id in KeyReader(index_set.links.path.parent).all_keys():
+        articles[key].append(doc_id)
+        keys[doc_id].append(key)
+    idf = {
+        key: math.log(len(keys) / len(found)) for key, found in articles.items() if len(found) <= MAX_ANCHOR_ARTICLES
+    }
     norms: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KEY_CHANNELS, 0.0))
-    for key, doc_id in rows:
-        if key in idf:
-            norms[doc_id][key_channel(key)] += idf[key]
-    return KeyWeights(idf, dict(norms))
+    for doc_id, own in keys.items():
+        for key in own:
+            if key in idf:
+                norms[doc_id][key_channel(key)] += idf[key]
+    return KeyIndex(idf, dict(articles), dict(keys), dict(norms))
 
 
 def key_evidence(index_set: IndexSet, story_ids: list[str], channels=KEY_CHANNELS) -> dict[str, dict]:
@@ -116,33 +122,42 @@ def key_evidence(index_set: IndexSet, story_ids: list[str], channels=KEY_CHANNEL
 
     Also lists each article's shared anchors (not name keys, which read as nothing), rarest first.
     """
-    weights = key_weights(index_set)
-    reader = KeyReader(index_set.links.path.parent)
-    mine = [key for key in reader.keys_of(story_ids) if key in weights.idf and key_channel(key) in channels]
+    index = key_index(index_set)
+    mine = {key for doc_id in story_ids for key in index.keys.get(doc_id, ()) if key in index.idf}
+    mine = {key for key in mine if key_channel(key) in channels}
     own = dict.fromkeys(KEY_CHANNELS, 0.0)
     for key in mine:
-        own[key_channel(key)] += weights.idf[key]
+        own[key_channel(key)] += index.idf[key]
     shared: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KEY_CHANNELS, 0.0))
     readable: dict[str, list[str]] = defaultdict(list)
-    for key, doc_id in reader.sharing(mine):
-        if doc_id not in story_ids:
-            shared[doc_id][key_channel(key)] += weights.idf[key]
-            if not key.startswith(KEY_PREFIX):
+    for key in mine:
+        channel, weight = key_channel(key), index.idf[key]
+        for doc_id in index.articles[key]:
+            shared[doc_id][channel] += weight
+            if channel != "names":
                 readable[doc_id].append(key)
     evidence = {}
     for doc_id, sums in shared.items():
-        theirs = weights.norms[doc_id]
+        if doc_id in story_ids:
+            continue
+        theirs = index.norms[doc_id]
         scores = {c: sums[c] / math.sqrt(own[c] * theirs[c]) if sums[c] else 0.0 for c in channels}
-        ordered = sorted(set(readable[doc_id]), key=lambda k: (-weights.idf[k], k))
+        ordered = sorted(set(readable[doc_id]), key=lambda k: (-index.idf[k], k))
         evidence[doc_id] = {**scores, "shared": ordered[:SHARED_SHOWN]}
     return evidence
 
 
 def distinctive_terms(index_set: IndexSet, searcher, doc_id: str, lang: str) -> dict[str, float]:
-    """The article's terms weighted tf·idf in its language's index, the MLT_TERMS highest (grams left out)."""
-    passages = [searcher.stored_fields(docnum) for docnum in searcher.document_numbers(doc_id=doc_id)]
-    text = "\n".join([passages[0]["title"], *(p["text"] for p in passages)]) if passages else ""
-    counts = Counter(t.text for t in index_set.analyzer(lang).tokens(text) if t.role != GRAM)
+    """The article's terms weighted tf·idf in its language's index, the MLT_TERMS highest (grams left out).
+
+    The terms were counted at build time, with Setu's analysis; an index built with a baseline analysis
+    (or before they were stored) has its article analyzed again here.
+    """
+    counts = KeyReader(index_set.links.path.parent).term_counts(doc_id) if _setu_analysis(index_set) else {}
+    if not counts:
+        passages = [searcher.stored_fields(docnum) for docnum in searcher.document_numbers(doc_id=doc_id)]
+        text = "\n".join([passages[0]["title"], *(p["text"] for p in passages)]) if passages else ""
+        counts = Counter(t.text for t in index_set.analyzer(lang).tokens(text) if t.role != GRAM)
     reader = searcher.reader()
     total = reader.doc_count() or 1
     weighted = {}
@@ -151,6 +166,10 @@ def distinctive_terms(index_set: IndexSet, searcher, doc_id: str, lang: str) -> 
         if frequency:
             weighted[term] = count * math.log(1 + total / frequency)
     return dict(sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:MLT_TERMS])
+
+
+def _setu_analysis(index_set: IndexSet) -> bool:
+    return index_set.manifest.get("analysis", SETU) == SETU
 
 
 def text_evidence(index_set: IndexSet, doc_id: str, lang: str) -> dict[str, float]:
@@ -162,7 +181,8 @@ def text_evidence(index_set: IndexSet, doc_id: str, lang: str) -> dict[str, floa
         query = q.Or([q.Term("text", term, boost=weight) for term, weight in terms.items()])
         doc_ids = searcher.reader().column_reader("doc_id")
         sums: dict[str, float] = defaultdict(float)
-        for docnum, score in searcher.search(query, limit=MLT_PASSAGES).items():
+        # Every matching passage counts toward its article; unlimited, Whoosh also skips its costlier top-k pruning.
+        for docnum, score in searcher.search(query, limit=None).items():
             sums[doc_ids[docnum]] += score
     itself = sums.pop(doc_id, 0.0) or max(sums.values(), default=1.0)
     return {other: min(1.0, score / itself) for other, score in sums.items()}
