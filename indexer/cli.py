@@ -15,6 +15,7 @@ from indexer.index import WriteReport, add_articles, build_index, index_stats, o
 from indexer.languages import UnknownLanguage, english_name
 from indexer.related import related_articles
 from indexer.search import get_article, search
+from indexer.shards import open_any_index_set, shards_option
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="worker processes analyzing and writing languages in parallel (default: all cores; 1: none)",
     )
+    build.add_argument("--cluster", metavar="SCHEDULER", help="build on a Dask cluster: its address, or local:N")
+    build.add_argument("--shards", default="auto", type=shards_option, help="with --cluster: per language, N or auto")
     add = command("add", _add, "insert or replace articles (by id) without a rebuild")
     add.add_argument("paths", nargs="+", metavar="PATH")
     remove = command("remove", _remove, "delete articles by id")
@@ -72,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
+    if args.cluster:
+        return _build_on_cluster(args)
     with _ProgressBar() as bar:
         report = build_index(
             args.index_dir,
@@ -81,6 +86,22 @@ def _build(args) -> int:
             analysis=args.analysis,
             jobs=args.jobs,
         )
+    _print_report(report, "built")
+    return 0
+
+
+def _build_on_cluster(args) -> int:
+    """A sharded build on a Dask cluster (imported here: Dask is needed only with --cluster)."""
+    from indexer.cluster import Cluster, ClusterError
+    from indexer.sharded_build import build_sharded_index
+
+    try:
+        cluster = Cluster(args.cluster)
+    except ClusterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    with cluster:
+        report = build_sharded_index(args.index_dir, args.paths, cluster, args.shards, args.analysis)
     _print_report(report, "built")
     return 0
 
@@ -129,7 +150,7 @@ def _stats(args) -> int:
 
 
 def _search(args) -> int:
-    result = search(open_index_set(args.index_dir), " ".join(args.query), lang=args.lang, limit=args.limit)
+    result = search(open_any_index_set(args.index_dir), " ".join(args.query), lang=args.lang, limit=args.limit)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
@@ -150,7 +171,7 @@ def _terminal_marks(highlighted: str) -> str:
 
 
 def _show(args) -> int:
-    article = get_article(open_index_set(args.index_dir), args.doc_id)
+    article = get_article(open_any_index_set(args.index_dir), args.doc_id)
     if article is None:
         print(f"error: no article {args.doc_id!r}", file=sys.stderr)
         return 1

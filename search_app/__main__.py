@@ -1,4 +1,4 @@
-"""`python -m search_app --index-dir DIR [--host 127.0.0.1] [--port 8000]`: serve Setu under waitress."""
+"""`python -m search_app --index-dir DIR [--host 127.0.0.1] [--port 8000] [--cluster SCHEDULER|local:N]`: serve Setu."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--threads", type=int, default=SERVER_THREADS)
+    parser.add_argument("--cluster", metavar="SCHEDULER", help="search on a Dask cluster: its address, or local:N")
     args = parser.parse_args(argv)
     try:
         if current_generation(args.index_dir) is None:
@@ -29,9 +30,30 @@ def main(argv: list[str] | None = None) -> int:
     except IndexDirError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    if args.cluster:
+        return _serve_on_cluster(args)
     app = create_app({"INDEX_DIR": str(args.index_dir)})
     print(f"Setu is serving {args.index_dir} at http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="setu")
+    return 0
+
+
+def _serve_on_cluster(args) -> int:
+    """Serve a sharded index directory whose shards are searched on a Dask cluster (Dask imported only here)."""
+    from indexer.cluster import Cluster, ClusterError
+    from indexer.distributed_search import LiveClusterIndexSet
+
+    try:
+        cluster = Cluster(args.cluster)
+    except ClusterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    with cluster:
+        indexes = LiveClusterIndexSet(args.index_dir, cluster)
+        indexes.current()  # place the shard searchers before the first request
+        app = create_app({"INDEX_DIR": str(args.index_dir), "CLUSTER_INDEXES": indexes})
+        print(f"Setu is serving {args.index_dir} on {args.cluster} at http://{args.host}:{args.port}/", flush=True)
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="setu")
     return 0
 
 
