@@ -65,3 +65,11 @@ def test_text_with_surrogates_analyzes_or_is_rejected_cleanly(text, lang):
     else:
         assert not has_surrogate
         assert all(0 <= t.start < t.end <= len(text) for t in tokens)
+
+
+@pytest.mark.parametrize("lang", ["th", "en", "bn"])
+def test_a_word_break_inside_a_grapheme_cluster_is_widened_to_the_whole_cluster(lang):
+    text = "?\u0e33ab ภาษา"  # a Thai SARA AM after "?" extends its cluster, but ICU breaks words between them
+    tokens = list(analyzer_for(lang)(text))
+    assert (tokens[0].start, tokens[0].end) == (0, 4)
+    assert [text[t.start : t.end] for t in tokens if t.role == WORD][-1] == "ภาษา"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 
 import icu
 
@@ -12,6 +13,11 @@ from indexer.analysis.chain import INDEX, Token, Tokenizer, TokenStream
 # ICU word-break rule statuses below this are spaces and punctuation (UBRK_WORD_NONE_LIMIT).
 _WORD_NONE_LIMIT = 100
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Characters that extend a grapheme cluster: only text holding one can have a word break inside a cluster.
+_CLUSTER_EXTENDERS = icu.UnicodeSet(
+    "[[:Grapheme_Cluster_Break=Extend:][:Grapheme_Cluster_Break=SpacingMark:]"
+    "[:Grapheme_Cluster_Break=Prepend:][:Grapheme_Cluster_Break=ZWJ:]]"
+)
 
 
 class IcuTokenizer(Tokenizer):
@@ -29,28 +35,57 @@ class IcuTokenizer(Tokenizer):
         self.locale = locale
         self._local = threading.local()
 
-    def _break_iterator(self) -> icu.BreakIterator:
-        iterator = getattr(self._local, "iterator", None)
-        if iterator is None:
-            iterator = icu.BreakIterator.createWordInstance(icu.Locale(self.locale))
-            self._local.iterator = iterator
-        return iterator
+    def _break_iterators(self) -> tuple[icu.BreakIterator, icu.BreakIterator]:
+        iterators = getattr(self._local, "iterators", None)
+        if iterators is None:
+            locale = icu.Locale(self.locale)
+            iterators = (
+                icu.BreakIterator.createWordInstance(locale),
+                icu.BreakIterator.createCharacterInstance(locale),
+            )
+            self._local.iterators = iterators
+        return iterators
 
     def __call__(self, text: str, mode: str = INDEX) -> TokenStream:
-        iterator = self._break_iterator()
-        iterator.setText(text)
         to_code_points = _utf16_to_code_points(text)
-        pos = 0
-        start = iterator.first()
-        for end in iterator:
-            if iterator.getRuleStatus() >= _WORD_NONE_LIMIT:
-                if to_code_points is None:
-                    yield Token(text[start:end], pos, start, end)
+        for pos, (start, end) in enumerate(self._word_spans(text)):
+            if to_code_points is not None:
+                start, end = to_code_points[start], to_code_points[end]
+            yield Token(text[start:end], pos, start, end)
+
+    def _word_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Word spans in UTF-16 units, widened to whole grapheme clusters and merged where they then meet.
+
+        ICU's word break can cut inside a cluster in unusual text (a Thai SARA AM
+        after a Latin letter); a highlight must never split a cluster.
+        """
+        words, characters = self._break_iterators()
+        words.setText(text)
+        check_clusters = not _CLUSTER_EXTENDERS.containsNone(text)
+        if check_clusters:
+            characters.setText(text)
+        pending = None
+        start = words.first()
+        for end in words:
+            if words.getRuleStatus() >= _WORD_NONE_LIMIT:
+                span = _whole_clusters(characters, start, end) if check_clusters else (start, end)
+                if pending and span[0] < pending[1]:
+                    pending = (pending[0], max(pending[1], span[1]))
                 else:
-                    first, last = to_code_points[start], to_code_points[end]
-                    yield Token(text[first:last], pos, first, last)
-                pos += 1
+                    if pending:
+                        yield pending
+                    pending = span
             start = end
+        if pending:
+            yield pending
+
+
+def _whole_clusters(characters: icu.BreakIterator, start: int, end: int) -> tuple[int, int]:
+    if not characters.isBoundary(start):
+        start = characters.preceding(start)
+    if not characters.isBoundary(end):
+        end = characters.following(end)
+    return start, end
 
 
 def _utf16_to_code_points(text: str) -> list[int] | None:
