@@ -273,7 +273,7 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
     started = time.perf_counter()
     index_dir = Path(index_dir)
     with writer_lock(index_dir):
-        current = _require_current(index_dir)
+        current = _require_unsharded(_require_current(index_dir))
         partial = new_generation(index_dir, copy_from=current)
         writers = _LanguageWriters(partial, _analysis_of(current))
         alignments = LinkWriter(partial)
@@ -304,7 +304,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
     if inputs_found:
         inputs_found(inputs)
     with writer_lock(index_dir):
-        current = _require_current(index_dir) if copy_current else None
+        current = _require_unsharded(_require_current(index_dir)) if copy_current else None
         partial = new_generation(index_dir, copy_from=current)
         analysis = analysis or _analysis_of(current)
         writers = _ParallelLanguageWriters(partial, analysis, jobs) if jobs > 1 else _LanguageWriters(partial, analysis)
@@ -338,6 +338,16 @@ def _reporting_progress(inputs: list[CorpusInput], progress: ProgressCallback | 
         yield corpus_input
         if progress:
             progress(corpus_input)
+
+
+def _require_unsharded(generation: Path) -> Path:
+    """Refuse to change a sharded generation in place: its shards are rebuilt by `build --cluster`."""
+    if "shards" in read_manifest(generation):
+        raise IndexDirError(
+            f"{generation.parent.parent} holds a sharded index; add and remove change single-machine indexes, "
+            "so rebuild it with `python -m indexer build --cluster ...`"
+        )
+    return generation
 
 
 def _require_current(index_dir: Path) -> Path:

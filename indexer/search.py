@@ -202,6 +202,9 @@ def search(
     are ranked by how many query words they match, then by BM25F. A query holding
     an unpaired surrogate (not text) raises UnpairedSurrogate, a ValueError.
     """
+    own_search = getattr(index_set, "search", None)
+    if own_search is not None:  # an index set searched elsewhere (shards on a cluster) answers for itself
+        return own_search(query, lang, limit, offset, per)
     started = time.perf_counter()
     reject_unpaired_surrogates(query)
     parsed = parse_query(query)

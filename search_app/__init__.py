@@ -21,13 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
     cluster_indexes = app.config.get("CLUSTER_INDEXES")  # with --cluster: a LiveClusterIndexSet
     app.extensions["setu.indexes"] = cluster_indexes or LiveIndexSet(app.config["INDEX_DIR"])
 
-    from search_app import api, cluster_views, errors, pages, security
+    from search_app import api, errors, pages, security
 
     security.register(app)
     errors.register(app)
     app.register_blueprint(api.blueprint)
     app.add_url_rule("/healthz", "health", api.health)
     pages.register(app)
-    if cluster_indexes is not None:
-        cluster_views.register(app)
     return app

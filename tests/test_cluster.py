@@ -15,13 +15,14 @@ pytest.importorskip("dask.distributed", reason="dask and distributed are needed 
 from indexer.cluster import Cluster  # noqa: E402
 from indexer.distributed_search import LOCAL, ClusterIndexSet, LiveClusterIndexSet  # noqa: E402
 from indexer.generations import (  # noqa: E402
+    IndexDirError,
     current_generation,
     new_generation,
     publish_generation,
     read_manifest,
     writer_lock,
 )
-from indexer.index import build_index, open_index_set  # noqa: E402
+from indexer.index import add_articles, build_index, open_index_set, remove_articles  # noqa: E402
 from indexer.query import parse_query  # noqa: E402
 from indexer.search import _prepare, search  # noqa: E402
 from indexer.sharded_build import build_sharded_index  # noqa: E402
@@ -264,3 +265,11 @@ def test_a_generation_swap_under_load_loses_no_request(sharded, cluster, tmp_pat
     assert not [a for a in answers if isinstance(a, Exception)]
     assert all(a["hits"] == expected[a["query"]] and "partial" not in a for a in answers)
     assert live.current().generation in generations and len(generations) == 3
+
+
+def test_add_and_remove_refuse_a_sharded_index_and_leave_it_serving(sharded):
+    before = (sharded / "CURRENT").read_text()
+    for change in (lambda: add_articles(sharded, [DATA / "jsonl"]), lambda: remove_articles(sharded, ["x"])):
+        with pytest.raises(IndexDirError, match="holds a sharded index"):
+            change()
+    assert (sharded / "CURRENT").read_text() == before
