@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from math import log
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from whoosh.searching import Searcher
 
 from indexer.cluster import CallFailed, Cluster
 from indexer.documents import reject_unpaired_surrogates
-from indexer.generations import IndexDirError, current_generation
+from indexer.index import LiveIndexSet
 from indexer.query import ParsedQuery, parse_query
 from indexer.search import (
     MAX_LIMIT,
@@ -301,25 +302,8 @@ class ClusterIndexSet(ShardedIndexSet):
                 self.replicas[shard].remove(replica)
 
 
-class LiveClusterIndexSet:
+class LiveClusterIndexSet(LiveIndexSet):
     """The served sharded generation on a cluster: its searchers placed again when a build swaps a new one in."""
 
     def __init__(self, index_dir: Path, cluster: Cluster, replicas: int = REPLICAS, deadline: float = SHARD_DEADLINE):
-        self.index_dir = Path(index_dir)
-        self.cluster = cluster
-        self.options = {"replicas": replicas, "deadline": deadline}
-        self._lock = threading.Lock()
-        self._opened: ClusterIndexSet | None = None
-
-    def current(self) -> ClusterIndexSet:
-        """The ClusterIndexSet of the generation CURRENT names; a request already running keeps the one it has."""
-        generation = current_generation(self.index_dir)
-        if generation is None:
-            raise IndexDirError(f"no index in {self.index_dir}: run `python -m indexer build` first")
-        opened = self._opened
-        if opened is None or opened.generation != generation.name:
-            with self._lock:
-                if self._opened is None or self._opened.generation != generation.name:
-                    self._opened = ClusterIndexSet(self.index_dir, self.cluster, **self.options)
-                opened = self._opened
-        return opened
+        super().__init__(index_dir, partial(ClusterIndexSet, cluster=cluster, replicas=replicas, deadline=deadline))

@@ -456,13 +456,17 @@ class LiveIndexSet:
     index because a generation is complete before CURRENT names it.
     """
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, open_set: Callable[[Path], IndexSet] = IndexSet):
         self.index_dir = Path(index_dir)
+        self._open_set = open_set  # how a generation is opened: here, or on a cluster
         self._lock = threading.Lock()
         self._opened: IndexSet | None = None
 
     def current(self) -> IndexSet:
-        """Return the IndexSet of the generation CURRENT names, opening it on first use after a swap."""
+        """Return the IndexSet of the generation CURRENT names, opening it on first use after a swap.
+
+        A request already running keeps the set it has.
+        """
         generation = current_generation(self.index_dir)
         if generation is None:
             raise IndexDirError(f"no index in {self.index_dir}: run `python -m indexer build` first")
@@ -470,6 +474,6 @@ class LiveIndexSet:
         if opened is None or opened.generation != generation.name:
             with self._lock:
                 if self._opened is None or self._opened.generation != generation.name:
-                    self._opened = IndexSet(self.index_dir)
+                    self._opened = self._open_set(self.index_dir)
                 opened = self._opened
         return opened

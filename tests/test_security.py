@@ -68,7 +68,7 @@ def test_a_crash_shows_no_traceback_and_debug_is_off(built_index):
     assert not crashing.debug
 
     def explode():
-        raise RuntimeError("secret detail /work/internal")
+        raise RuntimeError("secret detail: internal state")
 
     crashing.add_url_rule("/api/v1/explode", "explode", explode)
     crashing.add_url_rule("/explode", "explode_page", explode)
