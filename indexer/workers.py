@@ -8,7 +8,10 @@ workers and keeps the rest of the build (reading, alignment, publishing) to itse
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 
@@ -118,22 +121,31 @@ class _Worker:
 
 def _run(inbox, outbox, target: Callable, args: tuple) -> None:
     """The worker's main: run `target` over the items received, report its result or its traceback."""
+    _exit_with_parent()
     try:
         outbox.put(("done", target(_received(inbox), *args)))
     except BaseException:
         outbox.put(("failed", traceback.format_exc()))
 
 
-def _received(inbox) -> Iterator:
-    """The items sent, batch by batch, until the end marker; stops if the parent process is gone."""
+def _exit_with_parent() -> None:
+    """End this worker the moment its parent dies (kill -9 included).
+
+    A parent killed while sending a batch leaves half a message in the pipe, and
+    the worker's read of it would block forever: a watcher thread ends the process.
+    """
     parent = multiprocessing.parent_process()
-    while True:
-        try:
-            batch = inbox.get(timeout=LIVENESS_SECONDS)
-        except queue.Empty:
-            if parent is not None and not parent.is_alive():
-                raise SystemExit("parent process gone") from None
-            continue
-        if batch is None:
-            return
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _received(inbox) -> Iterator:
+    """The items sent, batch by batch, until the end marker."""
+    while (batch := inbox.get()) is not None:
         yield from batch

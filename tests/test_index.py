@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
 from indexer.generations import CURRENT, GENERATIONS, IndexDirError, writer_lock
@@ -92,9 +93,12 @@ def test_a_build_killed_midway_leaves_the_previous_index_searchable(writable_ind
             partial = partials[0]
             break
         time.sleep(0.02)
+    workers = psutil.Process(build.pid).children(recursive=True)
     os.kill(build.pid, signal.SIGKILL)
     build.wait()
     assert partial is not None, "the build finished before it could be killed"
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], "worker processes outlived the killed build"
     assert (writable_index / CURRENT).read_text() == before
     assert search(open_index_set(writable_index), "bridge", lang="en")["total"] == expected
     # The next writer clears what the killed one left behind.
