@@ -25,6 +25,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
+
 from bench.serving import ROOT, free_port, wait_for
 from indexer.index import build_index, open_index_set
 from indexer.search import search
@@ -85,6 +87,7 @@ def run_trials(command: str, index_dir: Path, corpus: list[Path], trials: int, r
         "finished_first": 0,
         "failures": [],
         "second_writer_refused": 0,
+        "orphaned_workers": 0,
     }
     try:
         for trial in range(trials):
@@ -94,16 +97,26 @@ def run_trials(command: str, index_dir: Path, corpus: list[Path], trials: int, r
             time.sleep(rng.uniform(0.05, duration * 0.9))
             if _second_writer_refused(index_dir, corpus, process):
                 outcome["second_writer_refused"] += 1
+            workers = _children(process)
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 outcome["killed_midway"] += 1
             else:
                 outcome["finished_first"] += 1
             process.wait()
+            outcome["orphaned_workers"] += len(psutil.wait_procs(workers, timeout=10)[1])
             outcome["failures"] += _check(index_dir, expected, trial)
     finally:
         outcome["server"] = reader.close()
     return outcome
+
+
+def _children(process: subprocess.Popen) -> list[psutil.Process]:
+    """The indexer's worker processes, which must not outlive it."""
+    try:
+        return psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
 
 
 def _check(index_dir: Path, expected: dict, trial: int) -> list[str]:
@@ -194,14 +207,14 @@ def write_results(results: list[dict]) -> None:
         "",
         f"Run on {time.strftime('%Y-%m-%d')}. Queries checked after every trial: {', '.join(QUERIES)}.",
         "",
-        "| command | trials | killed midway | finished first | failures | second writer refused | full run s "
-        "| server requests | server errors or mixed answers |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| command | trials | killed midway | finished first | failures | second writer refused | orphaned workers "
+        "| full run s | server requests | server errors or mixed answers |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['command']} | {r['trials']} | {r['killed_midway']} | {r['finished_first']} | "
-            f"{len(r['failures'])} | {r['second_writer_refused']} | {r['full_run_s']} | "
+            f"{len(r['failures'])} | {r['second_writer_refused']} | {r['orphaned_workers']} | {r['full_run_s']} | "
             f"{r['server']['requests']} | {r['server']['errors']} |"
         )
     for r in results:
