@@ -33,7 +33,7 @@ from indexer.generations import (
     read_manifest,
     writer_lock,
 )
-from indexer.links import LinkReader, LinkWriter
+from indexer.links import ArticleKeys, LinkReader, LinkWriter, keys_of
 from indexer.workers import KeyedWorkers
 
 # BM25F weight of the headline against a paragraph: a word in the headline says more.
@@ -221,23 +221,31 @@ class _ParallelLanguageWriters:
         """Send the article to the worker writing its language (a fresh build replaces nothing)."""
         self.workers.send(article.lang, article, ANALYSIS_COST.get(article.lang, 1.0))
 
-    def commit(self) -> None:
-        self.workers.finish()
+    def commit(self) -> list[ArticleKeys]:
+        """Commit every language; return the related-coverage keys the workers computed on the way."""
+        return [keys for computed in self.workers.finish() for keys in computed]
 
     def cancel(self) -> None:
         self.workers.terminate()
 
 
-def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> None:
-    """A worker process's build: write the articles it is sent, then commit its languages' indexes."""
+def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> list[ArticleKeys]:
+    """A worker process's build: write the articles it is sent, commit its languages' indexes.
+
+    It also analyzes each article for related coverage (`keys_of`), so that work runs
+    on every core instead of in the parent, which keeps the alignment store.
+    """
     writers = _LanguageWriters(Path(generation), analysis)
+    computed = []
     try:
         for article in articles:
             writers.write(article)
+            computed.append(keys_of(article))
         writers.commit()
     except BaseException:
         writers.cancel()
         raise
+    return computed
 
 
 ProgressCallback = Callable[[CorpusInput], None]
@@ -307,8 +315,9 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
         current = _require_unsharded(_require_current(index_dir)) if copy_current else None
         partial = new_generation(index_dir, copy_from=current)
         analysis = analysis or _analysis_of(current)
-        writers = _ParallelLanguageWriters(partial, analysis, jobs) if jobs > 1 else _LanguageWriters(partial, analysis)
-        alignments = LinkWriter(partial)  # paragraph links and candidate translations, kept beside the indexes
+        parallel = jobs > 1
+        writers = _ParallelLanguageWriters(partial, analysis, jobs) if parallel else _LanguageWriters(partial, analysis)
+        alignments = LinkWriter(partial, keys_given=parallel)  # paragraph links, candidates, related-coverage keys
         report = WriteReport(problems=problems)
         try:
             for item in read_inputs(_reporting_progress(inputs, progress)):
@@ -323,7 +332,9 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                     "nothing could be indexed: "
                     + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
                 )
-            writers.commit()
+            computed = writers.commit()
+            if parallel:
+                alignments.add_keys(computed)
             alignments.finish()
             return _publish(index_dir, partial, report, started, writers.analysis)
         except BaseException:

@@ -11,6 +11,8 @@ import json
 import sqlite3
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -79,7 +81,8 @@ def _decode(doc_id: str, lang: str, group: str, text: str) -> Profile:
 class LinkWriter:
     """Keeps a generation's alignment store in step with the articles written to and removed from it."""
 
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Path, keys_given: bool = False):
+        self.keys_given = keys_given  # True when the language workers analyze for keys_of (see add_keys)
         self.db = sqlite3.connect(Path(generation) / STORE)
         self.db.executescript(_SCHEMA)
         self.db.executescript(NAME_KEYS_SCHEMA)
@@ -99,7 +102,13 @@ class LinkWriter:
         )
         self.stories.add(profile.group)
         self.changed.add(profile.id)
-        record_terms_and_name_keys(self.db, article)
+        if not self.keys_given:
+            store_keys(self.db, keys_of(article))
+
+    def add_keys(self, computed: Iterable[ArticleKeys]) -> None:
+        """Store keys the language workers computed (a parallel build analyzes there, not here)."""
+        for keys in computed:
+            store_keys(self.db, keys)
 
     def remove(self, doc_id: str) -> None:
         """Forget an article: its profile, anchors, links and candidacies; its story gets realigned."""
@@ -268,14 +277,27 @@ CREATE TABLE IF NOT EXISTS article_terms (doc_id TEXT PRIMARY KEY, terms TEXT);
 """
 
 
-def record_terms_and_name_keys(db: sqlite3.Connection, article: Article) -> None:
-    """Store an article's transliterated name keys, and its terms (grams left out) with their counts."""
+@dataclass(frozen=True)
+class ArticleKeys:
+    """An article's transliterated name keys and its terms (grams left out) with their counts."""
+
+    doc_id: str
+    name_keys: frozenset[str]
+    terms: dict[str, int]
+
+
+def keys_of(article: Article) -> ArticleKeys:
+    """Analyze the article once for related coverage; a build runs this where the language is written."""
     text = "\n".join((article.title, *article.paragraphs))
     tokens = list(analyzer_for(article.lang)(text))
-    keys = name_keys(text, tokens)
-    db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, article.id) for key in keys])
     terms = Counter(token.text for token in tokens if token.role != GRAM)
-    db.execute("INSERT INTO article_terms VALUES (?, ?)", (article.id, json.dumps(terms, ensure_ascii=False)))
+    return ArticleKeys(article.id, name_keys(text, tokens), dict(terms))
+
+
+def store_keys(db: sqlite3.Connection, keys: ArticleKeys) -> None:
+    """Store an article's name keys and term counts."""
+    db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, keys.doc_id) for key in keys.name_keys])
+    db.execute("INSERT INTO article_terms VALUES (?, ?)", (keys.doc_id, json.dumps(keys.terms, ensure_ascii=False)))
 
 
 class KeyReader(LinkReader):

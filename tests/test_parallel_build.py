@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.index import build_index, index_stats, open_index_set
+from indexer.related import related_articles
 from indexer.search import get_article, search
 from indexer.workers import KeyedWorkers, WorkerFailed
 
@@ -36,6 +37,16 @@ def test_a_parallel_build_finds_the_same_hits(parallel_index, index_set, query):
 
 def test_a_parallel_build_rebuilds_articles_with_their_links(parallel_index, index_set):
     assert get_article(open_index_set(parallel_index), "bbc.381790-ko") == get_article(index_set, "bbc.381790-ko")
+
+
+@pytest.mark.parametrize("doc_id", ["bbc.381790-ko", "000_aaa99257ef590384"])
+def test_a_parallel_build_gives_the_same_related_coverage(parallel_index, index_set, doc_id):
+    # In a parallel build the language workers compute the related-coverage keys; one process computes them itself.
+    parallel = related_articles(open_index_set(parallel_index), doc_id, 10)
+    single = related_articles(index_set, doc_id, 10)
+    parallel.pop("took_ms"), single.pop("took_ms")
+    assert parallel == single
+    assert parallel["related"]
 
 
 def _fail_on(items, bad):
