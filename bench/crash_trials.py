@@ -22,12 +22,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
 import psutil
 
-from bench.serving import ROOT, free_port, wait_for
+from bench.serving import ROOT, serving
 from indexer.index import build_index, open_index_set
 from indexer.search import search
 
@@ -143,19 +144,12 @@ class ServerReader:
     """Reads from a real server during the trials: every answer must be a known one, none an error."""
 
     def __init__(self, index_dir: Path, expected: dict):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.expected = expected
         self.requests = 0
         self.errors: list[str] = []
         self.stop = threading.Event()
-        self.server = subprocess.Popen(
-            [sys.executable, "-m", "search_app", "--index-dir", str(index_dir), "--port", str(self.port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.base, self.server)
+        self._server = ExitStack()
+        self.base, _ = self._server.enter_context(serving(index_dir))
         self.thread = threading.Thread(target=self._read)
         self.thread.start()
 
@@ -176,8 +170,7 @@ class ServerReader:
     def close(self) -> dict:
         self.stop.set()
         self.thread.join()
-        self.server.terminate()
-        self.server.wait(timeout=10)
+        self._server.close()
         return {"requests": self.requests, "errors": len(self.errors), "examples": self.errors[:5]}
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from indexer.documents import UnpairedSurrogate
 from indexer.generations import IndexDirError
-from indexer.index import WriteReport, add_articles, build_index, index_stats, open_index_set, remove_articles
+from indexer.index import WriteReport, add_articles, build_index, index_stats, remove_articles
 from indexer.languages import UnknownLanguage, english_name
 from indexer.related import related_articles
 from indexer.search import get_article, search
@@ -189,7 +189,7 @@ def _show(args) -> int:
 
 
 def _related(args) -> int:
-    found = related_articles(open_index_set(args.index_dir), args.doc_id, limit=args.limit)
+    found = related_articles(open_any_index_set(args.index_dir), args.doc_id, limit=args.limit)
     if found is None:
         print(f"error: no article {args.doc_id!r}", file=sys.stderr)
         return 1

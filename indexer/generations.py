@@ -22,6 +22,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial as partial_function
 from pathlib import Path
 
 CURRENT = "CURRENT"
@@ -98,17 +99,17 @@ def new_generation(index_dir: Path, copy_from: Path | None = None) -> Path:
     if copy_from is None:
         partial.mkdir()
     else:
-        shutil.copytree(copy_from, partial, copy_function=_link_or_copy)
+        shutil.copytree(copy_from, partial, copy_function=partial_function(_link_or_copy, top=Path(copy_from)))
     return partial
 
 
-def _link_or_copy(source: str, target: str) -> None:
+def _link_or_copy(source: str, target: str, top: Path) -> None:
     """Hard-link files of the per-language index folders; copy the generation's own files.
 
     Files at the top of a generation (the manifest, stores other modules keep there)
     may be rewritten in place, which must never reach the generation being served.
     """
-    if os.path.dirname(os.path.dirname(source)).endswith(GENERATIONS):
+    if Path(source).parent == top:
         shutil.copy2(source, target)
         return
     try:

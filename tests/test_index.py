@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from indexer.generations import CURRENT, GENERATIONS, IndexDirError, writer_lock
+from indexer.generations import CURRENT, GENERATIONS, IndexDirError, current_generation, writer_lock
 from indexer.index import add_articles, build_index, index_stats, open_index_set, remove_articles
 from indexer.search import get_article, search
 
@@ -157,3 +157,13 @@ def test_readers_of_the_old_generation_keep_working_after_a_swap(writable_index)
     build_index(writable_index, [DATA / "parallel"])
     assert search(old, "library", lang="en")["total"] == total
     assert search(open_index_set(writable_index), "library", lang="en")["total"] == 0
+
+
+def test_add_shares_index_files_with_the_served_generation_but_copies_its_own_files(writable_index):
+    served = current_generation(writable_index)
+    add_articles(writable_index, [DATA / "jsonl"])
+    new = current_generation(writable_index)
+    top_level = [p for p in served.iterdir() if p.is_file()]
+    assert top_level and all(not (new / p.name).samefile(p) for p in top_level)
+    shared = [p for p in served.rglob("*.seg") if (new / p.relative_to(served)).exists()]
+    assert shared and all((new / p.relative_to(served)).samefile(p) for p in shared)
