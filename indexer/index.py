@@ -6,11 +6,12 @@ its article's fields, so an article can be rebuilt in order from its passages.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from indexer.generations import (
     read_manifest,
     writer_lock,
 )
-from indexer.links import ArticleKeys, LinkReader, LinkWriter, keys_of
+from indexer.links import ArticleKeys, KeyFile, LinkReader, LinkWriter, keys_of
 from indexer.workers import KeyedWorkers
 
 # BM25F weight of the headline against a paragraph: a word in the headline says more.
@@ -47,8 +48,6 @@ WHOOSH_STANDARD = "whoosh-standard"
 # Expected cost of a language's share of a build against the others' (py-spy on the NTREX sample, where every
 # language has the same text: Kiwi makes Korean ~3x); a parallel build balances its workers' languages by it.
 ANALYSIS_COST = {"ko": 3.0}
-# Texts whose tokens an analyzer remembers per thread: every passage repeats its article's headline and byline.
-REPEATED_TEXTS = 8
 
 
 class WhooshAnalyzer(WhooshAnalyzerBase):
@@ -63,7 +62,7 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
     def __init__(self, lang: str, analysis: str = SETU):
         self.lang = lang
         self.analysis = analysis
-        self._recent = threading.local()
+        self._memo = threading.local()
 
     def __getstate__(self) -> dict:
         return {"lang": self.lang, "analysis": self.analysis}
@@ -71,27 +70,31 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["lang"], state.get("analysis", SETU))
 
-    def _recent_tokens(self, text: str, mode: str) -> list[Token]:
-        """The tokens of `text`, analyzed once while it keeps coming back (a headline in each of its passages)."""
-        recent = getattr(self._recent, "texts", None)
-        if recent is None:
-            recent = self._recent.texts = {}
-        key = (text, mode)
-        tokens = recent.pop(key, None)
-        if tokens is None:
-            tokens = list(self.tokens(text, mode))
-            if len(recent) >= REPEATED_TEXTS:
-                del recent[next(iter(recent))]  # the least recently used
-        recent[key] = tokens
-        return tokens
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Analyze each text once while an article is written: its passages all repeat its headline and
+        byline, and its related-coverage keys read every text again."""
+        self._memo.texts = {}
+        try:
+            yield
+        finally:
+            self._memo.texts = None
 
-    def tokens(self, text: str, mode: str = INDEX) -> Iterator[Token]:
-        """Yield our own Tokens for `text`, whatever the analysis."""
+    def tokens(self, text: str, mode: str = INDEX) -> list[Token]:
+        """Our Tokens for `text`, whatever the analysis."""
+        memo = getattr(self._memo, "texts", None)
+        if memo is not None and (text, mode) in memo:
+            return memo[text, mode]
         if self.analysis == WHOOSH_STANDARD:
-            for token in StandardAnalyzer()(text, positions=True, chars=True, mode=mode):
-                yield Token(token.text, token.pos, token.startchar, token.endchar)
+            analyzed = [
+                Token(token.text, token.pos, token.startchar, token.endchar)
+                for token in StandardAnalyzer()(text, positions=True, chars=True, mode=mode)
+            ]
         else:
-            yield from analyzer_for(self.lang, self.analysis)(text, mode)
+            analyzed = list(analyzer_for(self.lang, self.analysis)(text, mode))
+        if memo is not None:
+            memo[text, mode] = analyzed
+        return analyzed
 
     def __call__(
         self,
@@ -106,7 +109,7 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
         **kwargs,
     ) -> Iterator[WhooshToken]:
         token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for ours in self._recent_tokens(value, mode or INDEX):
+        for ours in self.tokens(value, mode or INDEX):
             token.text = ours.text
             token.boost = ours.boost
             token.stopped = False
@@ -169,11 +172,15 @@ class WriteReport:
 
 
 class _LanguageWriters:
-    """Opens one Whoosh writer per language on first use, in one generation folder."""
+    """Opens one Whoosh writer per language on first use, in one generation folder.
 
-    def __init__(self, generation: Path, analysis: str = SETU):
+    `keep_keys` receives each article's related-coverage keys, made from the tokens just indexed.
+    """
+
+    def __init__(self, generation: Path, analysis: str = SETU, keep_keys: Callable[[ArticleKeys], None] | None = None):
         self.generation = generation
         self.analysis = analysis
+        self.keep_keys = keep_keys
         self.writers: dict = {}
         self._existing = sorted(p.name for p in generation.iterdir() if whoosh_index.exists_in(p))
 
@@ -198,8 +205,12 @@ class _LanguageWriters:
             for lang in self.existing_languages():
                 self.writer(lang).delete_by_term("doc_id", article.id)
         writer = self.writer(article.lang)
-        for passage in passages_of(article):
-            writer.add_document(**passage)
+        analyzer = writer.schema["text"].analyzer  # title, text and byline share it
+        with analyzer.remembering():
+            for passage in passages_of(article):
+                writer.add_document(**passage)
+            if self.keep_keys:
+                self.keep_keys(keys_of(article, analyzer.tokens))
 
     def commit(self) -> None:
         for writer in self.writers.values():
@@ -213,39 +224,40 @@ class _LanguageWriters:
 class _ParallelLanguageWriters:
     """A fresh build's writers spread over worker processes, each language written by exactly one of them."""
 
-    def __init__(self, generation: Path, analysis: str, jobs: int):
+    def __init__(self, generation: Path, analysis: str, jobs: int, alignments: LinkWriter):
         self.analysis = analysis
+        self.alignments = alignments
         self.workers = KeyedWorkers(_write_languages, (str(generation), analysis), jobs)
 
     def write(self, article: Article, replace: bool = False) -> None:
         """Send the article to the worker writing its language (a fresh build replaces nothing)."""
         self.workers.send(article.lang, article, ANALYSIS_COST.get(article.lang, 1.0))
 
-    def commit(self) -> list[ArticleKeys]:
-        """Commit every language; return the related-coverage keys the workers computed on the way."""
-        return [keys for computed in self.workers.finish() for keys in computed]
+    def commit(self) -> None:
+        """Commit every language, then take the related-coverage keys the workers kept into the alignment store."""
+        for key_file in self.workers.finish():
+            self.alignments.merge_keys(Path(key_file))
 
     def cancel(self) -> None:
         self.workers.terminate()
 
 
-def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> list[ArticleKeys]:
+def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> str:
     """A worker process's build: write the articles it is sent, commit its languages' indexes.
 
-    It also analyzes each article for related coverage (`keys_of`), so that work runs
-    on every core instead of in the parent, which keeps the alignment store.
+    Each article's related-coverage keys go to the worker's own KeyFile, whose path it
+    returns for the parent (which keeps the alignment store) to merge.
     """
-    writers = _LanguageWriters(Path(generation), analysis)
-    computed = []
+    key_file = KeyFile(Path(generation) / f"keys-{os.getpid()}.sqlite")
+    writers = _LanguageWriters(Path(generation), analysis, key_file.add)
     try:
         for article in articles:
             writers.write(article)
-            computed.append(keys_of(article))
         writers.commit()
     except BaseException:
         writers.cancel()
         raise
-    return computed
+    return str(key_file.close())
 
 
 ProgressCallback = Callable[[CorpusInput], None]
@@ -315,26 +327,26 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
         current = _require_unsharded(_require_current(index_dir)) if copy_current else None
         partial = new_generation(index_dir, copy_from=current)
         analysis = analysis or _analysis_of(current)
-        parallel = jobs > 1
-        writers = _ParallelLanguageWriters(partial, analysis, jobs) if parallel else _LanguageWriters(partial, analysis)
-        alignments = LinkWriter(partial, keys_given=parallel)  # paragraph links, candidates, related-coverage keys
+        alignments = LinkWriter(partial)  # paragraph links, candidates, related-coverage keys
+        if jobs > 1:
+            writers = _ParallelLanguageWriters(partial, analysis, jobs, alignments)
+        else:
+            writers = _LanguageWriters(partial, analysis, alignments.add_keys)
         report = WriteReport(problems=problems)
         try:
             for item in read_inputs(_reporting_progress(inputs, progress)):
                 if isinstance(item, Problem):
                     report.problems.append(item)
                     continue
+                alignments.add(item)  # first: replacing an article there forgets its old keys
                 writers.write(item, replace=copy_current)
-                alignments.add(item)
                 report.written[item.lang] += 1
             if not report.written and not copy_current:
                 raise IndexDirError(
                     "nothing could be indexed: "
                     + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
                 )
-            computed = writers.commit()
-            if parallel:
-                alignments.add_keys(computed)
+            writers.commit()
             alignments.finish()
             return _publish(index_dir, partial, report, started, writers.analysis)
         except BaseException:

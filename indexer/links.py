@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -26,7 +26,7 @@ from indexer.align import (
     estimate_length_models,
     profile_of,
 )
-from indexer.analysis import GRAM, analyzer_for
+from indexer.analysis import GRAM, Token, analyzer_for
 from indexer.documents import Article
 from indexer.names import name_keys
 
@@ -81,8 +81,7 @@ def _decode(doc_id: str, lang: str, group: str, text: str) -> Profile:
 class LinkWriter:
     """Keeps a generation's alignment store in step with the articles written to and removed from it."""
 
-    def __init__(self, generation: Path, keys_given: bool = False):
-        self.keys_given = keys_given  # True when the language workers analyze for keys_of (see add_keys)
+    def __init__(self, generation: Path):
         self.db = sqlite3.connect(Path(generation) / STORE)
         self.db.executescript(_SCHEMA)
         self.db.executescript(NAME_KEYS_SCHEMA)
@@ -102,13 +101,19 @@ class LinkWriter:
         )
         self.stories.add(profile.group)
         self.changed.add(profile.id)
-        if not self.keys_given:
-            store_keys(self.db, keys_of(article))
 
-    def add_keys(self, computed: Iterable[ArticleKeys]) -> None:
-        """Store keys the language workers computed (a parallel build analyzes there, not here)."""
-        for keys in computed:
-            store_keys(self.db, keys)
+    def add_keys(self, keys: ArticleKeys) -> None:
+        """Store an article's related-coverage keys, computed where the article was analyzed (`keys_of`)."""
+        store_keys(self.db, keys)
+
+    def merge_keys(self, path: Path) -> None:
+        """Take in the keys a build worker kept in its own KeyFile, then delete that file."""
+        self.db.execute("ATTACH DATABASE ? AS worker", (str(path),))
+        self.db.execute("INSERT INTO name_keys SELECT * FROM worker.name_keys")
+        self.db.execute("INSERT INTO article_terms SELECT * FROM worker.article_terms")
+        self.db.commit()
+        self.db.execute("DETACH DATABASE worker")
+        Path(path).unlink()
 
     def remove(self, doc_id: str) -> None:
         """Forget an article: its profile, anchors, links and candidacies; its story gets realigned."""
@@ -286,18 +291,43 @@ class ArticleKeys:
     terms: dict[str, int]
 
 
-def keys_of(article: Article) -> ArticleKeys:
-    """Analyze the article once for related coverage; a build runs this where the language is written."""
-    text = "\n".join((article.title, *article.paragraphs))
-    tokens = list(analyzer_for(article.lang)(text))
-    terms = Counter(token.text for token in tokens if token.role != GRAM)
-    return ArticleKeys(article.id, name_keys(text, tokens), dict(terms))
+def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]] | None = None) -> ArticleKeys:
+    """The article's keys for related coverage, from `tokens_of` (the tokens its index was written with).
+
+    A build passes the tokens it already has, so no text is analyzed twice (Kiwi costs
+    as much as Whoosh's writer); without them the article is analyzed here.
+    """
+    tokens_of = tokens_of or analyzer_for(article.lang)
+    analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
+    terms = Counter(token.text for _, tokens in analyzed for token in tokens if token.role != GRAM)
+    return ArticleKeys(article.id, name_keys(analyzed), dict(terms))
 
 
 def store_keys(db: sqlite3.Connection, keys: ArticleKeys) -> None:
     """Store an article's name keys and term counts."""
     db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, keys.doc_id) for key in keys.name_keys])
     db.execute("INSERT INTO article_terms VALUES (?, ?)", (keys.doc_id, json.dumps(keys.terms, ensure_ascii=False)))
+
+
+class KeyFile:
+    """A build worker's own store of the keys it computed, merged into the alignment store at the end.
+
+    Keys go to disk as they are made, so a build's memory does not grow with its corpus.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path)
+        self.db.executescript(NAME_KEYS_SCHEMA)
+
+    def add(self, keys: ArticleKeys) -> None:
+        store_keys(self.db, keys)
+
+    def close(self) -> Path:
+        """Save and close; return the file's path for `LinkWriter.merge_keys`."""
+        self.db.commit()
+        self.db.close()
+        return self.path
 
 
 class KeyReader(LinkReader):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 import icu
 
@@ -23,6 +24,8 @@ from indexer.languages import dominant_script
 MIN_KEY_LENGTH = 2
 # The marker that keeps name keys apart from other anchors in one vocabulary.
 KEY_PREFIX = "~"
+# Words whose keys are remembered: words repeat (Zipf), and ICU transliteration was a fifth of a build (py-spy).
+NAME_KEY_CACHE = 1 << 16
 
 # Consonants that scripts write differently for one sound, folded to one class (voicing, l/r, sibilants).
 _CONSONANT_CLASSES = str.maketrans(
@@ -48,6 +51,7 @@ class _Transliterator:
 _to_latin = _Transliterator()
 
 
+@lru_cache(maxsize=NAME_KEY_CACHE)
 def name_key(word: str) -> str:
     """Return the consonant skeleton of a word's Latin transliteration.
 
@@ -58,20 +62,22 @@ def name_key(word: str) -> str:
     return _REPEATS.sub(r"\1", _VOWEL_LIKE.sub("", latin.translate(_CONSONANT_CLASSES)))
 
 
-def name_keys(text: str, tokens: Iterable[Token]) -> frozenset[str]:
-    """Return the name keys of a text's words and stems, given its tokens after its language's analysis.
+def name_keys(analyzed: Iterable[tuple[str, Iterable[Token]]]) -> frozenset[str]:
+    """Return the name keys of an article's words and stems, given (text, its tokens) for each of its texts.
 
     In Latin-script text only capitalized words can be names; in other scripts, which
     mark no capitals, every word is kept and rarity weighting sorts names from the rest.
     """
-    latin = dominant_script(text) == "Latn"
+    analyzed = list(analyzed)
+    latin = dominant_script("\n".join(text for text, _ in analyzed)) == "Latn"
     keys = set()
-    for token in tokens:
-        if token.role not in (WORD, STEM) or token.text.isdigit():
-            continue
-        if latin and not text[token.start : token.start + 1].isupper():
-            continue
-        key = name_key(text[token.start : token.end] if latin else token.text)
-        if len(key) >= MIN_KEY_LENGTH:
-            keys.add(KEY_PREFIX + key)
+    for text, tokens in analyzed:
+        for token in tokens:
+            if token.role not in (WORD, STEM) or token.text.isdigit():
+                continue
+            if latin and not text[token.start : token.start + 1].isupper():
+                continue
+            key = name_key(text[token.start : token.end] if latin else token.text)
+            if len(key) >= MIN_KEY_LENGTH:
+                keys.add(KEY_PREFIX + key)
     return frozenset(keys)

@@ -21,7 +21,7 @@ from indexer.corpus import CorpusInput, find_inputs, read_input
 from indexer.documents import Article, Problem
 from indexer.generations import IndexDirError, discard_generation, new_generation, publish_generation, writer_lock
 from indexer.index import WRITER_LIMIT_MB, WriteReport, passages_of, schema_for
-from indexer.links import LinkWriter
+from indexer.links import LinkWriter, keys_of
 from indexer.shards import AUTO, language_statistics, shard_count, shard_folder, shard_of, shard_statistics
 
 # Inputs each read task handles: enough to outweigh a task's overhead, few enough to spread a corpus over workers.
@@ -136,6 +136,7 @@ def _write_alignments(generation: str, articles: list[Article]) -> None:
     links = LinkWriter(Path(generation))
     for article in articles:
         links.add(article)
+        links.add_keys(keys_of(article))
     links.finish()
 
 

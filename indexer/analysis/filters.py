@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -12,10 +11,12 @@ from indexer.analysis.chain import GRAM, INDEX, STEM, WORD, Filter, MapFilter, T
 
 
 def _digit_table() -> dict[int, str]:
+    """Every non-ASCII decimal digit to its ASCII digit; ICU lists them (a scan of all code points cost 0.15 s
+    in every build worker), Python's Unicode data gives their values."""
     return {
-        code: str(unicodedata.digit(chr(code)))
-        for code in range(sys.maxunicode + 1)
-        if unicodedata.category(chr(code)) == "Nd" and code > 0x7F
+        ord(char): str(unicodedata.digit(char))
+        for char in icu.UnicodeSet("[:Nd:]")
+        if ord(char) > 0x7F and unicodedata.digit(char, None) is not None
     }
 
 
