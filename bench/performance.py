@@ -1,10 +1,12 @@
 """Performance benchmark: build speed and memory, per-stage costs, query latency, scaling and server throughput.
 
 Run: `.venv/bin/python -m bench.performance [--full]`. Everything is measured in one run on this
-machine, Setu's analysis against Whoosh's StandardAnalyzer on the same corpora: the bundled
-seeds/, then synthetic corpora of 10k and 30k passages (`--full` adds 100k, 300k and 1M), made
-by recombining the NTREX sample's real sentences into new stories, every story in all nine
-languages (seeded, so runs repeat). Writes bench/results/performance.md and performance.json.
+machine, on the bundled seeds/ and on synthetic corpora of 10k, 100k and 300k passages (`--full`
+adds 1M), made by recombining the NTREX sample's real sentences into new stories, every story in
+all nine languages (seeded, so runs repeat). Two baselines: plain Whoosh (its StandardAnalyzer,
+one writer per language in one process, nothing else: bench/whoosh_baseline.py) and Setu's own
+pipeline with the StandardAnalyzer in place of Setu's analysis ("whoosh-standard", which the
+query baseline searches). Writes bench/results/performance.md and performance.json.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,7 +36,7 @@ from indexer.documents import Article
 from indexer.generations import current_generation, folder_size
 from indexer.index import WHOOSH_STANDARD, WhooshAnalyzer, open_index_set
 from indexer.languages import detect_language
-from indexer.links import LinkWriter
+from indexer.links import LinkWriter, keys_of
 from indexer.search import search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,14 +44,18 @@ SEEDS = ROOT / "seeds"
 SAMPLE = SEEDS / "ntrex-sample"
 RESULTS = ROOT / "bench" / "results"
 SETU = "setu"
+PLAIN = "whoosh-plain"
 ANALYSES = (SETU, WHOOSH_STANDARD)
+BUILDS = (SETU, WHOOSH_STANDARD, PLAIN)
 JOBS = os.cpu_count() or 1
-# Synthetic corpus sizes in passages. The default run stays under 15 minutes on 2 shared cores: the
-# alignment store's candidate search grows faster than linearly, so 100k alone takes over 10 minutes.
-SIZES = (10_000, 30_000)
-FULL_SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
+# Synthetic corpus sizes in passages; `--full` adds 1M.
+SIZES = (10_000, 100_000, 300_000)
+FULL_SIZES = (*SIZES, 1_000_000)
+# The largest size each baseline is built at in the default run (all sizes with --full): the run must
+# stay under 15 minutes on 2 shared cores, and a 300k baseline alone takes several.
+BASELINE_UP_TO = {WHOOSH_STANDARD: 10_000, PLAIN: 100_000}
 # The size whose indexes get the detailed query table and the server measurements.
-DETAILED_SIZE = 30_000
+DETAILED_SIZE = 10_000
 SEED = 2019
 # A synthetic story: paragraphs of 1-3 of the sample's sentences, the same sentences in every language.
 STORY_PARAGRAPHS = (3, 12)
@@ -97,10 +104,14 @@ def write_synthetic_corpus(folder: Path, passages: int, sentences: dict[str, lis
     return {"passages": written, "bytes": chars}
 
 
-def timed_build(corpus: Path, index_dir: Path, analysis: str, jobs: int) -> dict:
-    """Build with the CLI as a subprocess; its wall time and the peak RSS of its process tree."""
-    command = [sys.executable, "-m", "indexer", "build", "--index-dir", str(index_dir), "--analysis", analysis,
-               "--jobs", str(jobs), str(corpus)]  # fmt: skip
+def timed_build(corpus: Path, index_dir: Path, build: str, jobs: int) -> dict:
+    """Build as a subprocess; its wall time, CPU time and the peak RSS of its process tree."""
+    if build == PLAIN:
+        command = [sys.executable, "-m", "bench.whoosh_baseline", str(corpus), str(index_dir)]
+    else:
+        command = [sys.executable, "-m", "indexer", "build", "--index-dir", str(index_dir), "--analysis", build,
+                   "--jobs", str(jobs), str(corpus)]  # fmt: skip
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -116,15 +127,19 @@ def timed_build(corpus: Path, index_dir: Path, analysis: str, jobs: int) -> dict
     if process.returncode:
         raise RuntimeError(f"build failed: {process.stderr.read().decode()}")
     process.stderr.close()
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20), "index_mb": _index_mb(index_dir)}
+    size = folder_size(index_dir if build == PLAIN else current_generation(index_dir))
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(_children_cpu() - cpu_before, 2),
+            "peak_rss_mb": round(peak / 2**20), "index_mb": round(size / 1e6, 1)}  # fmt: skip
 
 
-def _index_mb(index_dir: Path) -> float:
-    return round(folder_size(current_generation(index_dir)) / 1e6, 1)
+def _children_cpu() -> float:
+    """User and system seconds of every finished child process (a build's workers are waited for by it)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def stage_breakdown(corpus: Path, analysis: str) -> dict:
-    """Seconds per stage, in one process: reading, language detection, analysis per language, alignment."""
+    """Seconds per stage, in one process: reading, language detection, analysis per language, keys, alignment."""
     started = time.perf_counter()
     articles = [item for item in read_inputs(find_inputs([corpus])[0]) if isinstance(item, Article)]
     reading = time.perf_counter() - started
@@ -133,13 +148,17 @@ def stage_breakdown(corpus: Path, analysis: str) -> dict:
         detect_language("\n".join((article.title, *article.paragraphs[:3])))
     detection = time.perf_counter() - started
     analysis_seconds: dict[str, float] = {}
+    keys = 0.0
     for article in articles:
         analyzer = WhooshAnalyzer(article.lang, analysis)
-        started = time.perf_counter()
-        for text in (article.title, *article.paragraphs, article.byline):
-            for _ in analyzer(text, positions=True, chars=True):
-                pass
-        analysis_seconds[article.lang] = analysis_seconds.get(article.lang, 0.0) + time.perf_counter() - started
+        with analyzer.remembering():  # as a build does: each text once, for its passages and its keys
+            started = time.perf_counter()
+            for text in (article.title, *article.paragraphs, article.byline):
+                analyzer.tokens(text)
+            analyzed = time.perf_counter()
+            keys_of(article, analyzer.tokens)
+        analysis_seconds[article.lang] = analysis_seconds.get(article.lang, 0.0) + analyzed - started
+        keys += time.perf_counter() - analyzed
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
         links = LinkWriter(Path(scratch))
@@ -151,6 +170,7 @@ def stage_breakdown(corpus: Path, analysis: str) -> dict:
         "reading": round(reading, 2),  # language detection included, where a file does not name it
         "detection": round(detection, 2),
         "analysis": {lang: round(seconds, 2) for lang, seconds in sorted(analysis_seconds.items())},
+        "keys": round(keys, 2),
         "alignment": round(alignment, 2),
     }
 
@@ -256,20 +276,28 @@ def _throughput(base: str, queries: list[dict], clients: int) -> float:
     return round(sum(done) / (time.perf_counter() - started), 1)
 
 
-def measure_size(scratch: Path, name: str, corpus: Path, size: dict, queries: list[dict], detailed: bool) -> dict:
-    """Both analyses' builds and library latency on one corpus; the server figures too when `detailed`."""
+def measure_size(scratch: Path, name: str, corpus: Path, size: dict, queries: list[dict], builds: tuple[str, ...],
+                 detailed: bool) -> dict:  # fmt: skip
+    """The builds on one corpus; library latency on Setu's and the pipeline baseline's; the server when `detailed`."""
     row = {"corpus": name, **size}
-    for analysis in ANALYSES:
-        index_dir = scratch / f"{name}-{analysis}"
-        build = timed_build(corpus, index_dir, analysis, JOBS)
-        build["passages_per_s"] = round(size["passages"] / build["seconds"])
-        build["mb_per_s"] = round(size["bytes"] / 1e6 / build["seconds"], 3)
-        library = library_latency(index_dir, queries)
-        row[analysis] = {"build": build, "library": library}
-        if detailed:
-            row[analysis]["server"] = server_figures(index_dir, queries, library)
-        print(f"{name} {analysis}: {build} p50/p95 {library['all']['p50']}/{library['all']['p95']} ms", flush=True)
+    for build in builds:
+        index_dir = scratch / f"{name}-{build}"
+        figures = timed_build(corpus, index_dir, build, JOBS)
+        figures["passages_per_s"] = round(size["passages"] / figures["seconds"])
+        figures["mb_per_s"] = round(size["bytes"] / 1e6 / figures["seconds"], 3)
+        row[build] = {"build": figures}
+        if build in ANALYSES:
+            library = row[build]["library"] = library_latency(index_dir, queries)
+            if detailed:
+                row[build]["server"] = server_figures(index_dir, queries, library)
+        print(f"{name} {build}: {figures}", flush=True)
+        subprocess.run(["rm", "-rf", str(index_dir)], check=True)
     return row
+
+
+def builds_at(passages: int, full: bool) -> tuple[str, ...]:
+    """Setu always; each baseline up to its size in the default run, at every size with --full."""
+    return tuple(b for b in BUILDS if b == SETU or full or passages <= BASELINE_UP_TO[b])
 
 
 def seeds_size() -> dict:
@@ -281,30 +309,36 @@ def seeds_size() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full", action="store_true", help="add the 100k, 300k and 1M passage corpora")
+    parser.add_argument("--full", action="store_true", help="add the 1M passage corpus, and baselines at every size")
+    parser.add_argument("--sizes", type=int, nargs="+", help="synthetic corpus sizes in passages (a quick check)")
     args = parser.parse_args()
     began = time.perf_counter()
     sentences = sample_sentences()
     queries = make_queries(sentences)
+    sizes = args.sizes or (FULL_SIZES if args.full else SIZES)
     report = {"machine": machine(), "jobs": JOBS, "full": args.full, "queries": queries}
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         report["stages"] = {analysis: stage_breakdown(SEEDS, analysis) for analysis in ANALYSES}
-        size = seeds_size()
         report["seeds_single_process"] = {
             analysis: timed_build(SEEDS, scratch / f"seeds1-{analysis}", analysis, 1) for analysis in ANALYSES
         }
-        rows = [measure_size(scratch, "seeds", SEEDS, size, queries, detailed=False)]
-        for passages in FULL_SIZES if args.full else SIZES:
+        rows = [measure_size(scratch, "seeds", SEEDS, seeds_size(), queries, BUILDS, detailed=False)]
+        for passages in sizes:
             corpus = scratch / f"corpus{passages}"
             corpus.mkdir()
             size = write_synthetic_corpus(corpus, passages, sentences)
-            rows.append(measure_size(scratch, f"{passages // 1000}k", corpus, size, queries, passages == DETAILED_SIZE))
-            for analysis in ANALYSES:
-                subprocess.run(["rm", "-rf", str(scratch / f"{passages // 1000}k-{analysis}")], check=True)
+            builds = builds_at(passages, args.full)
+            rows.append(measure_size(scratch, _size_name(passages), corpus, size, queries, builds,
+                                     detailed=passages == DETAILED_SIZE))  # fmt: skip
+            subprocess.run(["rm", "-rf", str(corpus)], check=True)
         report["rows"] = rows
     report["minutes"] = round((time.perf_counter() - began) / 60, 1)
     write_results(report)
+
+
+def _size_name(passages: int) -> str:
+    return f"{passages // 1_000_000}M" if passages >= 1_000_000 else f"{passages // 1000}k"
 
 
 def machine() -> str:
@@ -325,37 +359,45 @@ def write_results(report: dict) -> None:
 def markdown(report: dict) -> str:
     """The tables: builds, stages, queries by language and kind, server, scaling."""
     rows, single, stages = report["rows"], report["seeds_single_process"], report["stages"]
+    sizes = ", ".join(row["corpus"] for row in rows[1:])
     lines = [
-        "# Performance: Setu's analysis against Whoosh's StandardAnalyzer, same corpora, same run",
+        "# Performance: Setu against plain Whoosh and against its own pipeline with Whoosh's StandardAnalyzer",
         "",
-        f"Machine: {report['machine']}. Builds use `--jobs {report['jobs']}` unless said; the run took "
-        f"{report['minutes']} min. Default run: 10k and 30k passages (100k, 300k and 1M only with `--full`, "
-        "to stay under 15 minutes). Synthetic corpora recombine the NTREX sample's sentences into stories "
-        "in all nine languages (seeded).",
+        f"Machine: {report['machine']}. Setu's builds use `--jobs {report['jobs']}` unless said; plain Whoosh "
+        f"writes in one process. The run took {report['minutes']} min. Corpora: seeds/ and {sizes} passages of "
+        "synthetic stories recombining the NTREX sample's sentences in all nine languages (seeded). "
+        + ("Baselines at every size." if report["full"] else
+           f"Baselines up to {BASELINE_UP_TO[PLAIN] // 1000}k (plain Whoosh) and "
+           f"{BASELINE_UP_TO[WHOOSH_STANDARD] // 1000}k (pipeline) in the default run, every size with `--full`, "
+           "which adds 1M passages."),
         "",
-        "## Builds (peak RSS: the build's whole process tree)",
+        "## Builds (CPU: the build's processes together; peak RSS: its whole process tree)",
         "",
-        "| corpus | passages | MB text | analysis | s | passages/s | MB/s | peak RSS MB | index MB | x baseline |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
+        "| corpus | passages | MB text | build | s | CPU s | passages/s | MB/s | peak RSS MB | index MB "
+        "| x plain Whoosh | x pipeline baseline |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]  # fmt: skip
     for row in rows:
-        for analysis in ANALYSES:
-            b = row[analysis]["build"]
-            ratio = b["passages_per_s"] / row[WHOOSH_STANDARD]["build"]["passages_per_s"]
-            lines.append(f"| {row['corpus']} | {row['passages']} | {row['bytes'] / 1e6:.1f} | {analysis} | "
-                         f"{b['seconds']} | {b['passages_per_s']} | {b['mb_per_s']} | {b['peak_rss_mb']} | "
-                         f"{b['index_mb']} | {ratio:.2f} |")  # fmt: skip
+        for build in BUILDS:
+            if build not in row:
+                continue
+            b = row[build]["build"]
+            ratios = [f"{b['passages_per_s'] / row[base]['build']['passages_per_s']:.2f}" if base in row else ""
+                      for base in (PLAIN, WHOOSH_STANDARD)]  # fmt: skip
+            lines.append(f"| {row['corpus']} | {row['passages']} | {row['bytes'] / 1e6:.1f} | {build} | "
+                         f"{b['seconds']} | {b['cpu_seconds']} | {b['passages_per_s']} | {b['mb_per_s']} | "
+                         f"{b['peak_rss_mb']} | {b['index_mb']} | " + " | ".join(ratios) + " |")  # fmt: skip
     lines += ["", "seeds/ in one process (`--jobs 1`): " + ", ".join(
         f"{a} {single[a]['seconds']} s, peak RSS {single[a]['peak_rss_mb']} MB" for a in ANALYSES), ""]  # fmt: skip
     lines += ["## Stages on seeds/ (one process, seconds; writing = the single-process build minus the rest)", "",
-              "| analysis | reading | detection | analysis by language | alignment | writing |",
-              "|---|---:|---:|---|---:|---:|"]  # fmt: skip
+              "| analysis | reading | detection | analysis by language | related keys | alignment | writing |",
+              "|---|---:|---:|---|---:|---:|---:|"]  # fmt: skip
     for analysis in ANALYSES:
         st = stages[analysis]
-        known = st["reading"] + st["detection"] + sum(st["analysis"].values()) + st["alignment"]
+        known = st["reading"] + st["detection"] + sum(st["analysis"].values()) + st["keys"] + st["alignment"]
         by_lang = " ".join(f"{lang} {sec}" for lang, sec in st["analysis"].items())
-        lines.append(f"| {analysis} | {st['reading']} | {st['detection']} | {by_lang} | {st['alignment']} | "
-                     f"{single[analysis]['seconds'] - known:.2f} |")  # fmt: skip
+        lines.append(f"| {analysis} | {st['reading']} | {st['detection']} | {by_lang} | {st['keys']} | "
+                     f"{st['alignment']} | {single[analysis]['seconds'] - known:.2f} |")  # fmt: skip
     detailed = next((row for row in rows if "server" in row[SETU]), None)
     if detailed:
         lines += ["", f"## Queries on {detailed['corpus']} passages (ms: p50 / p95 / p99, {RUNS} runs of "
@@ -374,16 +416,33 @@ def markdown(report: dict) -> str:
             rps = server["requests_per_second"]
             lines.append(f"| {analysis} | {server['http_added_median_ms']} | {server['rss_after_warmup_mb']} | "
                          + " | ".join(str(rps[c]) for c in CLIENT_COUNTS) + " |")  # fmt: skip
-    lines += ["", "## Scaling (library, all queries)", "",
-              "| corpus | setu build s | baseline build s | setu p50 / p95 ms | baseline p50 / p95 ms | p95 x base |",
-              "|---|---:|---:|---|---|---:|"]  # fmt: skip
-    for row in rows:
-        s, w = row[SETU], row[WHOOSH_STANDARD]
-        lines.append(f"| {row['corpus']} | {s['build']['seconds']} | {w['build']['seconds']} | "
-                     f"{s['library']['all']['p50']} / {s['library']['all']['p95']} | "
-                     f"{w['library']['all']['p50']} / {w['library']['all']['p95']} | "
-                     f"{s['library']['all']['p95'] / max(w['library']['all']['p95'], 0.1):.2f} |")  # fmt: skip
+    lines += scaling_lines(rows)
     return "\n".join(lines) + "\n"
+
+
+def scaling_lines(rows: list[dict]) -> list[str]:
+    """Setu's build seconds per 1k passages and query percentiles by size, against the smallest synthetic corpus."""
+    synthetic = rows[1:]
+    if not synthetic:
+        return []
+    first = synthetic[0][SETU]
+    per_1k = first["build"]["seconds"] / synthetic[0]["passages"] * 1000
+    lines = ["", "## Scaling (Setu; library latency over all queries)", "",
+             "| corpus | build s | s per 1k passages | x first | peak RSS MB | p50 / p95 ms | p95 x first "
+             "| baseline p50 / p95 ms | p95 x baseline |",
+             "|---|---:|---:|---:|---:|---|---:|---|---:|"]  # fmt: skip
+    for row in synthetic:
+        s, base = row[SETU], row.get(WHOOSH_STANDARD)
+        seconds_per_1k = s["build"]["seconds"] / row["passages"] * 1000
+        p95 = s["library"]["all"]["p95"]
+        baseline = base["library"]["all"] if base else None
+        lines.append(f"| {row['corpus']} | {s['build']['seconds']} | {seconds_per_1k:.2f} | "
+                     f"{seconds_per_1k / per_1k:.2f} | {s['build']['peak_rss_mb']} | "
+                     f"{s['library']['all']['p50']} / {p95} | "
+                     f"{p95 / first['library']['all']['p95']:.2f} | "
+                     + (f"{baseline['p50']} / {baseline['p95']} | {p95 / max(baseline['p95'], 0.1):.2f} |"
+                        if baseline else " | |"))  # fmt: skip
+    return lines
 
 
 if __name__ == "__main__":
