@@ -25,7 +25,7 @@ MIN_KEY_LENGTH = 2
 # The marker that keeps name keys apart from other anchors in one vocabulary.
 KEY_PREFIX = "~"
 # Characters an article's script is judged on: its beginning tells (py-spy: whole articles cost 6% of a build).
-SCRIPT_SAMPLE = 2_000
+SCRIPT_SAMPLE = 500
 # Words whose keys are remembered: words repeat (Zipf), and ICU transliteration was a fifth of a build (py-spy).
 NAME_KEY_CACHE = 1 << 16
 
