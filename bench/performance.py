@@ -310,7 +310,8 @@ def seeds_size() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="add the 1M passage corpus, and baselines at every size")
-    parser.add_argument("--sizes", type=int, nargs="+", help="synthetic corpus sizes in passages (a quick check)")
+    parser.add_argument("--sizes", type=int, nargs="+", help="synthetic corpus sizes (passages) instead")
+    parser.add_argument("--out", default="performance", help="results file name in bench/results")
     args = parser.parse_args()
     began = time.perf_counter()
     sentences = sample_sentences()
@@ -334,7 +335,7 @@ def main() -> None:
             subprocess.run(["rm", "-rf", str(corpus)], check=True)
         report["rows"] = rows
     report["minutes"] = round((time.perf_counter() - began) / 60, 1)
-    write_results(report)
+    write_results(report, args.out)
 
 
 def _size_name(passages: int) -> str:
@@ -347,12 +348,12 @@ def machine() -> str:
             f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")  # fmt: skip
 
 
-def write_results(report: dict) -> None:
-    """Write the JSON twin and the Markdown tables."""
+def write_results(report: dict, name: str) -> None:
+    """Write the JSON twin and the Markdown tables as bench/results/<name>.json and .md."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "performance.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     text = markdown(report)
-    (RESULTS / "performance.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
     print(text)
 
 
