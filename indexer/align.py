@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import combinations
+from typing import NamedTuple
 
 from indexer.analysis import fold_digits
 from indexer.documents import Article
@@ -114,6 +115,20 @@ class Profile:
     def candidate_anchors(self) -> frozenset[str]:
         """The anchors that tell untagged translations apart: names, acronyms, URLs, numbers of 2+ digits."""
         return frozenset(a for a in self.anchors if a != QUOTE_ANCHOR and not (a.isdigit() and len(a) < 2))
+
+
+class CandidateProfile(NamedTuple):
+    """What candidate search reads of an article: far less than a Profile, so it is cheap to load for every pair.
+
+    A named tuple, not a dataclass: a build makes one per pair of articles scored (millions).
+    """
+
+    id: str
+    lang: str
+    group: str
+    published: str
+    length: int
+    candidate_anchors: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -416,7 +431,9 @@ def _backtrack(back: list[dict], n: int, m: int) -> list[tuple[int, int, int, in
     return beads
 
 
-def candidate_confidence(source: Profile, other: Profile, model: LengthModel | None = None) -> float:
+def candidate_confidence(
+    source: Profile | CandidateProfile, other: Profile | CandidateProfile, model: LengthModel | None = None
+) -> float:
     """How likely two articles outside one story are translations: shared anchors, lengths, dates (0 to 1)."""
     mine, theirs = source.candidate_anchors, other.candidate_anchors
     shared = len(mine & theirs)

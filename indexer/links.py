@@ -18,6 +18,7 @@ from pathlib import Path
 
 from indexer.align import (
     CANDIDATE_MIN_SHARED,
+    CandidateProfile,
     LengthModel,
     Profile,
     Sentence,
@@ -53,6 +54,17 @@ CREATE TABLE IF NOT EXISTS candidates (doc_id TEXT, other_id TEXT, other_lang TE
 CREATE INDEX IF NOT EXISTS candidates_doc ON candidates (doc_id);
 CREATE INDEX IF NOT EXISTS candidates_other ON candidates (other_id);
 """
+# A writer's work in progress, in temporary tables so that its memory does not grow with the corpus:
+# the stories to realign; the articles to look for candidates of, as candidate search reads them
+# (`CandidateProfile`, anchors joined by _ANCHOR_SEPARATOR); which articles have anchors few others have.
+_PENDING_SCHEMA = """
+CREATE TEMP TABLE stories (grp TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TABLE changed (
+    doc_id TEXT PRIMARY KEY, lang TEXT, grp TEXT, published TEXT, length INTEGER, anchors TEXT
+) WITHOUT ROWID;
+CREATE TEMP TABLE telling (anchor TEXT, doc_id TEXT, PRIMARY KEY (anchor, doc_id)) WITHOUT ROWID;
+"""
+_ANCHOR_SEPARATOR = "\x1f"  # whitespace: no anchor holds one
 
 
 def _encode(profile: Profile) -> str:
@@ -85,8 +97,7 @@ class LinkWriter:
         self.db = sqlite3.connect(Path(generation) / STORE)
         self.db.executescript(_SCHEMA)
         self.db.executescript(NAME_KEYS_SCHEMA)
-        self.stories: set[str] = set()  # groups to realign
-        self.changed: set[str] = set()  # articles to look for candidate translations of
+        self.db.executescript(_PENDING_SCHEMA)
 
     def add(self, article: Article) -> None:
         """Record (or replace) an article's profile; its story, and the one it left, get realigned."""
@@ -99,8 +110,18 @@ class LinkWriter:
         self.db.executemany(
             "INSERT INTO anchors VALUES (?, ?)", [(anchor, profile.id) for anchor in profile.candidate_anchors]
         )
-        self.stories.add(profile.group)
-        self.changed.add(profile.id)
+        self.db.execute("INSERT OR IGNORE INTO stories VALUES (?)", (profile.group,))
+        self.db.execute(
+            "INSERT INTO changed VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                profile.id,
+                profile.lang,
+                profile.group,
+                profile.published,
+                profile.length,
+                _ANCHOR_SEPARATOR.join(profile.candidate_anchors),
+            ),
+        )
 
     def add_keys(self, keys: ArticleKeys) -> None:
         """Store an article's related-coverage keys, computed where the article was analyzed (`keys_of`)."""
@@ -120,9 +141,8 @@ class LinkWriter:
         row = self.db.execute("SELECT grp FROM profiles WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
             return
-        self.stories.add(row[0])
-        self.changed.discard(doc_id)
-        for table in ("profiles", "anchors", "links", "translations", "candidates"):
+        self.db.execute("INSERT OR IGNORE INTO stories VALUES (?)", (row[0],))
+        for table in ("profiles", "anchors", "links", "translations", "candidates", "changed"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
@@ -131,7 +151,7 @@ class LinkWriter:
     def finish(self) -> None:
         """Realign every story touched, look for candidate translations of every article added, and save."""
         models = self._length_models()
-        for group in sorted(self.stories):
+        for (group,) in self.db.execute("SELECT grp FROM stories ORDER BY grp"):
             self._realign(group, models)
         self._find_candidates(models)
         self.db.commit()
@@ -179,44 +199,51 @@ class LinkWriter:
         )
 
     def _find_candidates(self, models: dict[tuple[str, str], LengthModel]) -> None:
-        """Score the articles sharing telling anchors with each changed one, found through the anchor index."""
-        scored: set[tuple[str, str]] = set()
-        cache: dict[str, Profile] = {}
-        for doc_id in sorted(self.changed):
-            profile = self._cached_profile(doc_id, cache)
-            for other_id in self._sharing_anchors(profile):
-                pair = (min(doc_id, other_id), max(doc_id, other_id))
-                if pair in scored:
-                    continue
-                scored.add(pair)
-                other = self._cached_profile(other_id, cache)
-                confidence = candidate_confidence(profile, other, models.get((profile.lang, other.lang)))
+        """Score the articles sharing telling anchors with each changed one, each pair once.
+
+        Which anchors tell is counted once for all (not per article and anchor), so each
+        article's search reads at most MAX_ANCHOR_ARTICLES articles per anchor it has.
+        """
+        self.db.execute(
+            "INSERT INTO telling SELECT anchor, doc_id FROM anchors WHERE anchor IN "
+            "(SELECT anchor FROM anchors GROUP BY anchor HAVING COUNT(*) <= ?)",
+            (MAX_ANCHOR_ARTICLES,),
+        )
+        for source in map(_candidate_profile, self.db.execute("SELECT * FROM changed ORDER BY doc_id")):
+            for other in self._sharing_anchors(source):
+                confidence = candidate_confidence(source, other, models.get((source.lang, other.lang)))
                 if confidence > 0:
                     self.db.executemany(
                         "INSERT INTO candidates VALUES (?, ?, ?, ?)",
                         [
-                            (profile.id, other.id, other.lang, confidence),
-                            (other.id, profile.id, profile.lang, confidence),
+                            (source.id, other.id, other.lang, confidence),
+                            (other.id, source.id, source.lang, confidence),
                         ],
                     )
 
-    def _cached_profile(self, doc_id: str, cache: dict[str, Profile]) -> Profile:
-        if doc_id not in cache:
-            cache[doc_id] = self._profiles("doc_id = ?", (doc_id,))[0]
-        return cache[doc_id]
+    def _sharing_anchors(self, source: CandidateProfile) -> list[CandidateProfile]:
+        """Articles of other stories and languages sharing enough telling anchors with `source`.
 
-    def _sharing_anchors(self, profile: Profile) -> list[str]:
-        """Articles of other stories and languages sharing enough anchors that few articles have."""
+        Two changed articles are scored once, from the first by id (the confidence depends on
+        which is the source); an article left unchanged is read from its stored profile.
+        """
         rows = self.db.execute(
-            "SELECT other.doc_id FROM anchors mine "
-            "JOIN anchors other ON other.anchor = mine.anchor "
-            "JOIN profiles ON profiles.doc_id = other.doc_id "
-            "WHERE mine.doc_id = ? AND profiles.grp != ? AND profiles.lang != ? "
-            "AND (SELECT COUNT(*) FROM anchors every WHERE every.anchor = mine.anchor) <= ? "
-            "GROUP BY other.doc_id HAVING COUNT(*) >= ?",
-            (profile.id, profile.group, profile.lang, MAX_ANCHOR_ARTICLES, CANDIDATE_MIN_SHARED),
+            "SELECT p.doc_id, p.lang, p.grp, coalesce(c.published, json_extract(p.profile, '$[0]')), p.length, "
+            "coalesce(c.anchors, (SELECT group_concat(anchor, ?) FROM anchors WHERE anchors.doc_id = p.doc_id)) "
+            "FROM (SELECT other.doc_id FROM anchors mine JOIN telling other USING (anchor) WHERE mine.doc_id = ? "
+            "GROUP BY other.doc_id HAVING COUNT(*) >= ?) "
+            "JOIN profiles p USING (doc_id) LEFT JOIN changed c USING (doc_id) "
+            "WHERE p.grp != ? AND p.lang != ? AND (p.doc_id > ? OR c.doc_id IS NULL)",
+            (_ANCHOR_SEPARATOR, source.id, CANDIDATE_MIN_SHARED, source.group, source.lang, source.id),
         )
-        return [row[0] for row in rows]
+        return [_candidate_profile(row) for row in rows]
+
+
+def _candidate_profile(row: tuple) -> CandidateProfile:
+    doc_id, lang, group, published, length, anchors = row
+    return CandidateProfile(
+        doc_id, lang, group, published, length, frozenset(anchors.split(_ANCHOR_SEPARATOR) if anchors else ())
+    )
 
 
 def _story_confidence(profile: Profile, paragraphs: list) -> float:
