@@ -241,7 +241,10 @@ class _LanguageWriters:
             if self.keep_keys:
                 self.keep_keys(keys_of(article, analyzer.tokens))
 
-    def commit(self) -> None:
+    def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
+        """Commit every language (after running `meanwhile`: one process has nothing to overlap)."""
+        if meanwhile:
+            meanwhile()
         for writer in self.writers.values():
             writer.commit()
 
@@ -262,9 +265,10 @@ class _ParallelLanguageWriters:
         """Send the article to the worker writing its language (a fresh build replaces nothing)."""
         self.workers.send(article.lang, article, ANALYSIS_COST.get(article.lang, 1.0))
 
-    def commit(self) -> None:
-        """Commit every language, then take the related-coverage keys the workers kept into the alignment store."""
-        for key_file in self.workers.finish():
+    def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
+        """Commit every language, running `meanwhile` while the workers finish; then take the
+        related-coverage keys they kept into the alignment store."""
+        for key_file in self.workers.finish(meanwhile):
             self.alignments.merge_keys(Path(key_file))
 
     def cancel(self) -> None:
@@ -375,8 +379,8 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                     "nothing could be indexed: "
                     + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
                 )
-            writers.commit()
-            alignments.finish()
+            writers.commit(meanwhile=alignments.align)  # the parent aligns while parallel workers still write
+            alignments.save()
             return _publish(index_dir, partial, report, started, writers.analysis)
         except BaseException:
             alignments.close()

@@ -148,14 +148,25 @@ class LinkWriter:
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM article_terms WHERE doc_id = ?", (doc_id,))
 
-    def finish(self) -> None:
-        """Realign every story touched, look for candidate translations of every article added, and save."""
+    def align(self) -> None:
+        """Realign every story touched and look for candidate translations of every article added.
+
+        A build calls it as soon as every article is read, while its workers are still writing.
+        """
         models = self._length_models()
         for (group,) in self.db.execute("SELECT grp FROM stories ORDER BY grp"):
             self._realign(group, models)
         self._find_candidates(models)
+
+    def save(self) -> None:
+        """Commit and close the store."""
         self.db.commit()
         self.db.close()
+
+    def finish(self) -> None:
+        """Align, then save: for a writer with nothing else to wait for."""
+        self.align()
+        self.save()
 
     def close(self) -> None:
         """Drop the connection without saving (the generation is being discarded)."""

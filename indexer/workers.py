@@ -51,11 +51,16 @@ class KeyedWorkers:
         if len(worker.pending) >= BATCH_ITEMS:
             worker.flush()
 
-    def finish(self) -> list:
-        """End every worker's stream and return their results; raise WorkerFailed if any failed."""
+    def finish(self, meanwhile: Callable[[], None] | None = None) -> list:
+        """End every worker's stream, run `meanwhile` while they work through it, and return their results.
+
+        Raises WorkerFailed if any failed.
+        """
         for worker in self.workers:
             worker.flush()
             worker.put(None)
+        if meanwhile:
+            meanwhile()
         results = [worker.result() for worker in self.workers]
         for worker in self.workers:
             worker.process.join()
