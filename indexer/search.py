@@ -8,15 +8,17 @@ forms find inflected text while exact forms rank first.
 
 from __future__ import annotations
 
-import html
 import time
+import weakref
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import cached_property
 
 from whoosh import query as q
 
 from indexer.analysis import GRAM, QUERY, STEM, WORD, Token
 from indexer.documents import reject_unpaired_surrogates
+from indexer.highlight import Highlighter
 from indexer.index import HEADLINE_ONLY, IndexSet
 from indexer.languages import SCRIPT_LANGUAGE, UnknownLanguage, canonical_language, detect_language, dominant_script
 from indexer.query import Clause, ParsedQuery, Unit, parse_query
@@ -28,6 +30,10 @@ SEARCH_FIELDS = ("title", "text", "byline")
 EXACT_WORD_BOOST = 2.0
 # Fewer articles than this matching every query word, and documents matching most words are added after them.
 MIN_FULL_MATCHES = 1
+
+# Each open reader's column readers: opening one reads an offset for every passage, which a search did per
+# hit and language (py-spy: a third of a Bengali query); weak, so a swapped-out generation's readers can go.
+_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,11 @@ class _LanguageSearch:
     restriction: q.Query | None
     terms: set
 
+    @cached_property
+    def highlighter(self) -> Highlighter:
+        """Marks the query's terms in this language's shown passages."""
+        return Highlighter(self.searcher.reader(), self.builder.analyzer, self.terms)
+
     def run(self, relaxed: bool, normalize: bool) -> list[_Match]:
         """Score matching passages: all clauses required, or (relaxed) ranked by how many match."""
         if not self.clauses:
@@ -167,7 +178,7 @@ class _LanguageSearch:
             return []
         counts = self._clause_counts(scored) if relaxed else None
         top = scored[0][1] or 1.0
-        doc_ids = self.searcher.reader().column_reader("doc_id")
+        doc_ids = _column(self.searcher.reader(), "doc_id")
         return [
             _Match(
                 score / top if normalize else score,
@@ -226,7 +237,10 @@ def search(
         if per == "article":
             matches = _best_per_article(matches)
         by_lang = {s.lang: s for s in searches}
-        page = [_hit(index_set, by_lang[m.lang], m) for m in matches[offset : offset + limit]]
+        shown = matches[offset : offset + limit]
+        for s in searches:
+            s.highlighter.read([m.docnum for m in shown if m.lang == s.lang])
+        page = [_hit(index_set, by_lang[m.lang], m) for m in shown]
     return {
         "query": query,
         "lang": route.as_dict(),
@@ -260,6 +274,16 @@ def _prepare(index_set: IndexSet, lang: str, parsed: ParsedQuery, stack: ExitSta
     )
 
 
+def _column(reader, name: str):
+    """The reader's column reader for a sortable field, opened once per reader."""
+    columns = _COLUMNS.get(reader)
+    if columns is None:
+        columns = _COLUMNS[reader] = {}
+    if name not in columns:
+        columns[name] = reader.column_reader(name)
+    return columns[name]
+
+
 def _articles(matches: list[_Match]) -> int:
     return len({(m.lang, m.doc_id) for m in matches})
 
@@ -287,9 +311,9 @@ def _best_per_article(matches: list[_Match]) -> list[_Match]:
 
 def _hit(index_set: IndexSet, language_search: _LanguageSearch, match: _Match) -> dict:
     fields = language_search.searcher.stored_fields(match.docnum)
-    analyzer, terms = language_search.builder.analyzer, language_search.terms
-    text_highlight = highlight(fields["text"], analyzer, terms)
-    title_highlight = highlight(fields["title"], analyzer, terms)
+    marked = language_search.highlighter
+    text_highlight = marked("text", match.docnum, fields["text"])
+    title_highlight = marked("title", match.docnum, fields["title"])
     if "<mark>" in text_highlight:
         passage = {"index": fields["position"], "text": fields["text"], "highlight": text_highlight}
     else:
@@ -311,27 +335,6 @@ def _hit(index_set: IndexSet, language_search: _LanguageSearch, match: _Match) -
     }
 
 
-def highlight(text: str, analyzer, terms: set[str]) -> str:
-    """Return `text` HTML-escaped, with `<mark>` around every whole surface word whose term matched."""
-    if not terms:
-        return html.escape(text)
-    spans: list[list[int]] = []
-    for token in analyzer.tokens(text):
-        if token.text not in terms:
-            continue
-        if spans and token.start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], token.end)  # adjacent parts of one word (งบ|ประมาณ) get one mark
-        else:
-            spans.append([token.start, token.end])
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces.append(html.escape(text[last:start]))
-        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        last = end
-    pieces.append(html.escape(text[last:]))
-    return "".join(pieces)
-
-
 def find_translations(index_set: IndexSet, group: str, doc_id: str, passage_index: int | None = None) -> list[dict]:
     """Return the other articles of a translation group, by language, each with its passage linked to ours.
 
@@ -344,7 +347,7 @@ def find_translations(index_set: IndexSet, group: str, doc_id: str, passage_inde
         with index_set.searcher(lang) as searcher:
             # Passages by article and position from the columns: only the passages shown are loaded.
             reader = searcher.reader()
-            doc_ids, positions = reader.column_reader("doc_id"), reader.column_reader("position")
+            doc_ids, positions = _column(reader, "doc_id"), _column(reader, "position")
             articles: dict[str, dict[int, int]] = {}
             for docnum in searcher.document_numbers(group=group):
                 if doc_ids[docnum] != doc_id:
