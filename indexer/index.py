@@ -20,7 +20,7 @@ from whoosh.analysis import Analyzer as WhooshAnalyzerBase
 from whoosh.analysis import StandardAnalyzer
 from whoosh.analysis import Token as WhooshToken
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.formats import Positions
+from whoosh.formats import Characters, Positions
 
 from indexer.analysis import INDEX, SETU, Token, analyzer_for
 from indexer.corpus import CorpusInput, find_inputs, read_inputs
@@ -125,30 +125,46 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
             yield token
 
 
-class TokenPositions(Positions):
-    """Whoosh's Positions format, fed our token lists directly.
+def _token_word_values(form: Positions, value: str, analyzer: WhooshAnalyzer, posting: Callable[[Token], object]):
+    """A format's (term, frequency, weight, encoded postings) for `value`, straight from our token list.
 
     Whoosh's own path wraps every token in its Token object and a chain of generators,
     which py-spy put at a quarter of `add_document`; the postings written are the same.
     """
+    found: dict[str, list] = defaultdict(list)
+    weights: dict[str, float] = defaultdict(float)
+    for token in analyzer.tokens(value, INDEX):
+        found[token.text].append(posting(token))
+        weights[token.text] += token.boost
+    for term, postings in found.items():
+        yield term, len(postings), weights[term] * form.field_boost, form.encode(postings)
+
+
+class TokenPositions(Positions):
+    """Whoosh's Positions format (for phrases), fed our token lists directly."""
 
     def word_values(self, value, analyzer, **kwargs):
         if not isinstance(analyzer, WhooshAnalyzer):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        positions: dict[str, list[int]] = defaultdict(list)
-        weights: dict[str, float] = defaultdict(float)
-        for token in analyzer.tokens(value, INDEX):
-            positions[token.text].append(token.pos)
-            weights[token.text] += token.boost
-        for term, found in positions.items():
-            yield term, len(found), weights[term] * self.field_boost, self.encode(found)
+            return super().word_values(value, analyzer, **kwargs)
+        return _token_word_values(self, value, analyzer, lambda token: token.pos)
 
 
-def _text(analyzer: WhooshAnalyzer, **options) -> TEXT:
-    """A TEXT field with positions (for phrases), analyzed by `analyzer` through TokenPositions."""
+class TokenCharacters(Characters):
+    """Whoosh's Characters format (positions and character spans), fed our token lists directly.
+
+    The spans let a search highlight a hit's words without analyzing its text again (Kiwi, for Korean).
+    """
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(analyzer, WhooshAnalyzer):
+            return super().word_values(value, analyzer, **kwargs)
+        return _token_word_values(self, value, analyzer, lambda token: (token.pos, token.start, token.end))
+
+
+def _text(analyzer: WhooshAnalyzer, chars: bool = False, **options) -> TEXT:
+    """A TEXT field analyzed by `analyzer` through our formats: positions, and character spans with `chars`."""
     field = TEXT(analyzer=analyzer, **options)
-    field.format = TokenPositions(field_boost=field.format.field_boost)
+    field.format = (TokenCharacters if chars else TokenPositions)(field_boost=field.format.field_boost)
     return field
 
 
@@ -160,8 +176,8 @@ def schema_for(lang: str, analysis: str = SETU) -> Schema:
         group=ID(stored=True),
         lang=ID(stored=True),
         position=NUMERIC(stored=True, sortable=True, signed=True),
-        title=_text(analyzer, stored=True, field_boost=TITLE_BOOST, multitoken_query="and"),
-        text=_text(analyzer, stored=True, multitoken_query="and"),
+        title=_text(analyzer, chars=True, stored=True, field_boost=TITLE_BOOST, multitoken_query="and"),
+        text=_text(analyzer, chars=True, stored=True, multitoken_query="and"),
         url=ID(stored=True),
         byline=_text(analyzer, stored=True),
         published=ID(stored=True, sortable=True),
