@@ -67,7 +67,7 @@ KINDS = ("1-word", "3-word", "phrase", "prefix")
 QUERIES_PER_CELL = 4
 RUNS = 5
 CLIENT_COUNTS = (1, 4, 16)
-CLIENT_SECONDS = 8
+CLIENT_SECONDS = 5
 RSS_POLL_SECONDS = 0.05
 
 
