@@ -167,3 +167,18 @@ def test_add_shares_index_files_with_the_served_generation_but_copies_its_own_fi
     assert top_level and all(not (new / p.name).samefile(p) for p in top_level)
     shared = [p for p in served.rglob("*.seg") if (new / p.relative_to(served)).exists()]
     assert shared and all((new / p.relative_to(served)).samefile(p) for p in shared)
+
+
+def test_warming_an_index_set_loads_kiwi_before_the_first_korean_query(built_index):
+    """A server warms its indexes before serving, so the first Korean reader does not wait ~2 s for Kiwi."""
+    script = (
+        "import sys\n"
+        "from indexer.analysis.korean import kiwi_analyzer\n"
+        "from indexer.index import open_index_set\n"
+        "indexes = open_index_set(sys.argv[1])\n"
+        "before = kiwi_analyzer.cache_info().currsize\n"
+        "indexes.warm()\n"
+        "print(before, kiwi_analyzer.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(built_index)], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "1"]
