@@ -144,8 +144,6 @@ class TokenPositions(Positions):
     """Whoosh's Positions format (for phrases), fed our token lists directly."""
 
     def word_values(self, value, analyzer, **kwargs):
-        if not isinstance(analyzer, WhooshAnalyzer):
-            return super().word_values(value, analyzer, **kwargs)
         return _token_word_values(self, value, analyzer, lambda token: token.pos)
 
 
@@ -156,8 +154,6 @@ class TokenCharacters(Characters):
     """
 
     def word_values(self, value, analyzer, **kwargs):
-        if not isinstance(analyzer, WhooshAnalyzer):
-            return super().word_values(value, analyzer, **kwargs)
         return _token_word_values(self, value, analyzer, lambda token: (token.pos, token.start, token.end))
 
 
@@ -201,6 +197,19 @@ def passages_of(article: Article) -> Iterator[dict]:
         yield {**shared, "position": HEADLINE_ONLY, "text": ""}
     for position, paragraph in enumerate(article.paragraphs):
         yield {**shared, "position": position, "text": paragraph}
+
+
+def write_article(writer, article: Article) -> ArticleKeys:
+    """Add the article's passages to a Whoosh writer; return its related-coverage keys from the same tokens.
+
+    Each text is analyzed once: the analyzer remembers the article's texts while it is
+    written, since every passage repeats the headline and byline and the keys read them all.
+    """
+    analyzer = writer.schema["text"].analyzer  # title, text and byline share it
+    with analyzer.remembering():
+        for passage in passages_of(article):
+            writer.add_document(**passage)
+        return keys_of(article, analyzer.tokens)
 
 
 @dataclass
@@ -249,13 +258,9 @@ class _LanguageWriters:
         if replace:
             for lang in self.existing_languages():
                 self.writer(lang).delete_by_term("doc_id", article.id)
-        writer = self.writer(article.lang)
-        analyzer = writer.schema["text"].analyzer  # title, text and byline share it
-        with analyzer.remembering():
-            for passage in passages_of(article):
-                writer.add_document(**passage)
-            if self.keep_keys:
-                self.keep_keys(keys_of(article, analyzer.tokens))
+        keys = write_article(self.writer(article.lang), article)
+        if self.keep_keys:
+            self.keep_keys(keys)
 
     def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
         """Commit every language (after running `meanwhile`: one process has nothing to overlap)."""

@@ -27,7 +27,7 @@ from indexer.align import (
     estimate_length_models,
     profile_of,
 )
-from indexer.analysis import GRAM, Token, analyzer_for
+from indexer.analysis import GRAM, Token
 from indexer.documents import Article
 from indexer.names import name_keys
 
@@ -329,13 +329,12 @@ class ArticleKeys:
     terms: dict[str, int]
 
 
-def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]] | None = None) -> ArticleKeys:
-    """The article's keys for related coverage, from `tokens_of` (the tokens its index was written with).
+def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> ArticleKeys:
+    """The article's keys for related coverage, from `tokens_of`: the tokens its index was written with.
 
     A build passes the tokens it already has, so no text is analyzed twice (Kiwi costs
-    as much as Whoosh's writer); without them the article is analyzed here.
+    as much as Whoosh's writer).
     """
-    tokens_of = tokens_of or analyzer_for(article.lang)
     analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
     terms = Counter(token.text for _, tokens in analyzed for token in tokens if token.role != GRAM)
     return ArticleKeys(article.id, name_keys(analyzed), dict(terms))

@@ -2,8 +2,9 @@
 
 The coordinator only finds the inputs, drops duplicate ids, routes articles to
 shards and writes the manifest; everything CPU-heavy (reading, ICU, Kiwi, stemming,
-alignment) runs on the workers. Each shard's articles are written in id order,
-so the same corpus gives the same shards whatever the number of workers.
+alignment, related-coverage keys) runs on the workers, each text analyzed once.
+Each shard's articles are written in id order, so the same corpus gives the same
+shards whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from indexer.cluster import Cluster
 from indexer.corpus import CorpusInput, find_inputs, read_input
 from indexer.documents import Article, Problem
 from indexer.generations import IndexDirError, discard_generation, new_generation, publish_generation, writer_lock
-from indexer.index import WRITER_LIMIT_MB, WriteReport, passages_of, schema_for
-from indexer.links import LinkWriter, keys_of
+from indexer.index import WRITER_LIMIT_MB, WriteReport, schema_for, write_article
+from indexer.links import KeyFile, LinkWriter
 from indexer.shards import AUTO, language_statistics, shard_count, shard_folder, shard_of, shard_statistics
 
 # Inputs each read task handles: enough to outweigh a task's overhead, few enough to spread a corpus over workers.
@@ -57,11 +58,13 @@ def build_sharded_index(
                     + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
                 )
             plan = _plan_shards(articles, shards, choose_shard)
+            key_files = {shard: str(partial / f"keys-{shard[0]}-{shard[1]}.sqlite") for shard in plan}
             writes = [
-                (_write_shard, (str(shard_folder(partial, lang, k)), lang, analysis, batch))
+                (_write_shard, (str(shard_folder(partial, lang, k)), lang, analysis, batch, key_files[lang, k]))
                 for (lang, k), batch in plan.items()
             ]
             written = cluster.run_all([*writes, (_write_alignments, (str(partial), articles))])
+            cluster.run_all([(_merge_keys, (str(partial), list(key_files.values())))])
             manifest = _manifest(analysis, dict(zip(plan, written[:-1], strict=True)), report.problems)
             report.languages = manifest["languages"]
             report.seconds = round(time.perf_counter() - started, 3)
@@ -112,18 +115,23 @@ def _plan_shards(
     return plan
 
 
-def _write_shard(folder: str, lang: str, analysis: str, articles: list[Article]) -> dict:
-    """A worker's writing task: analyze and write one shard of a language, then return its statistics."""
+def _write_shard(folder: str, lang: str, analysis: str, articles: list[Article], key_path: str) -> dict:
+    """A worker's writing task: analyze and write one shard of a language, then return its statistics.
+
+    The articles' related-coverage keys, made from the same tokens, go to the shard's own KeyFile.
+    """
     Path(folder).mkdir(parents=True)
     writer = whoosh_index.create_in(folder, schema_for(lang, analysis)).writer(limitmb=WRITER_LIMIT_MB)
+    key_file = KeyFile(Path(key_path))
     try:
         for article in articles:
-            for passage in passages_of(article):
-                writer.add_document(**passage)
+            key_file.add(write_article(writer, article))
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        key_file.close()
     return shard_statistics(Path(folder))
 
 
@@ -136,8 +144,15 @@ def _write_alignments(generation: str, articles: list[Article]) -> None:
     links = LinkWriter(Path(generation))
     for article in articles:
         links.add(article)
-        links.add_keys(keys_of(article))
     links.finish()
+
+
+def _merge_keys(generation: str, key_paths: list[str]) -> None:
+    """A worker's last task: the shards' related-coverage keys into the alignment store."""
+    links = LinkWriter(Path(generation))
+    for path in key_paths:
+        links.merge_keys(Path(path))
+    links.save()
 
 
 def _manifest(analysis: str, shard_stats: dict[tuple[str, int], dict], problems: list[Problem]) -> dict:
