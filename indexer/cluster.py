@@ -21,6 +21,10 @@ LOOPBACK = "127.0.0.1"
 CONNECT_TIMEOUT = 60
 
 
+# Seconds allowed to collect an answer that has already come.
+COLLECT_SECONDS = 1.0
+
+
 class ClusterError(Exception):
     """The cluster cannot be started or reached; the message says which."""
 
@@ -35,8 +39,14 @@ class PendingCall:
     def __init__(self, future):
         self._future = future
 
+    def done(self) -> bool:
+        """Whether the answer (or the failure) has come."""
+        return self._future.done()
+
     def result(self, timeout: float) -> Any:
         """The answer, or CallFailed when none came in `timeout` seconds."""
+        if self._future.done():  # it has come: Dask hands it over on its event loop, which may need a moment
+            timeout = max(timeout, COLLECT_SECONDS)
         try:
             return self._future.result(timeout=max(timeout, 0.001))
         except Exception as error:  # a dead worker, a timeout and a remote exception all mean: ask elsewhere

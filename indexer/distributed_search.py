@@ -47,6 +47,8 @@ from indexer.shards import ShardedIndexSet, shard_folder
 REPLICAS = 2
 # Seconds a replica may take to answer one round of a query before it is dropped and another one asked.
 SHARD_DEADLINE = 5.0
+# How often the pending calls to shards are looked at: the answer's added latency at most.
+POLL_SECONDS = 0.001
 # Statistics a query is scored with: the whole language's (the default), or each shard's own (to compare).
 GLOBAL, LOCAL = "global", "local"
 # The two rounds of matching: every query word required, then (when that finds too little) most of them.
@@ -267,21 +269,38 @@ class ClusterIndexSet(ShardedIndexSet):
             return _hit(self, shown, match)
 
     def _ask(self, shards: list[ShardKey], method: str, arguments_of, missing: set | None = None) -> dict:
-        """Ask one replica of each shard at once; one that fails or is late is dropped and the next one asked."""
-        sent = {shard: self._send(shard, method, arguments_of(shard)) for shard in shards}
+        """Ask one replica of each shard at once; one that fails or is late is dropped and the next one asked.
+
+        The pending calls are looked at together, every POLL_SECONDS against one clock, so a
+        shard looked at last gets no more time than the first (a late answer is a failure).
+        """
+        pending = {shard: self._send(shard, method, arguments_of(shard)) for shard in shards}
         answers = {}
-        for shard, attempt in sent.items():
-            while attempt is not None:
-                replica, call, deadline = attempt
-                try:
-                    answers[shard] = call.result(timeout=deadline - time.monotonic())
-                    break
-                except CallFailed:
-                    self._drop(shard, replica)
-                    attempt = self._send(shard, method, arguments_of(shard))
-            if attempt is None and missing is not None:
-                missing.add(shard)
-        return answers
+        while True:
+            for shard in [shard for shard, attempt in pending.items() if attempt is None]:
+                del pending[shard]  # no live replica left
+                if missing is not None:
+                    missing.add(shard)
+            if not pending:
+                return answers
+            now = time.monotonic()
+            failed = []
+            for shard, (replica, call, deadline) in pending.items():
+                if call.done():
+                    try:
+                        answers[shard] = call.result(timeout=0)
+                        continue
+                    except CallFailed:
+                        failed.append((shard, replica))
+                elif now >= deadline:
+                    failed.append((shard, replica))
+            for shard in answers:
+                pending.pop(shard, None)
+            for shard, replica in failed:
+                self._drop(shard, replica)
+                pending[shard] = self._send(shard, method, arguments_of(shard))
+            if pending and not failed:
+                time.sleep(POLL_SECONDS)
 
     def _send(self, shard: ShardKey, method: str, arguments: tuple):
         """Call the shard's next live replica: (replica, pending call, deadline), or None when none is left."""
