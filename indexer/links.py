@@ -291,6 +291,13 @@ class LinkReader:
         rows = self._query("SELECT links FROM links WHERE doc_id = ? AND paragraph = ?", (doc_id, paragraph))
         return {link["doc_id"]: link["indexes"] for row in rows for link in json.loads(row[0])}
 
+    def story_members(self, group: str, doc_id: str) -> list[tuple[str, str]]:
+        """The other articles of a translation group, as (doc_id, lang), by language and id."""
+        rows = self._query(
+            "SELECT doc_id, lang FROM profiles WHERE grp = ? AND doc_id != ? ORDER BY lang, doc_id", (group, doc_id)
+        )
+        return [(other, lang) for other, lang in rows]
+
     def translations(self, doc_id: str) -> list[dict]:
         """The article's translations, best aligned first."""
         rows = self._query(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .conftest import ROOT
 
-WHOOSH_MODULES = {"indexer/index.py", "indexer/search.py", "indexer/related.py"}
+WHOOSH_MODULES = {"indexer/index.py", "indexer/search/plan.py", "indexer/search/ranking.py", "indexer/related.py"}
 # The sharded build and the cluster's shard searchers write and read shards with Whoosh too (issue 9).
 WHOOSH_MODULES |= {"indexer/shards.py", "indexer/sharded_build.py", "indexer/distributed_search.py"}
 

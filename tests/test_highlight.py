@@ -7,8 +7,8 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.analysis import QUERY
-from indexer.highlight import Highlighter, mark
 from indexer.index import WhooshAnalyzer
+from indexer.search.highlight import Highlighter, mark
 
 CASES = [
     ("ko", "사회복지 센터에서 열린 행사", "오늘 센터는 닫았다", "센터", "<mark>센터에서</mark>"),

@@ -32,7 +32,9 @@ HIT_KEYS = {
 def test_cli_search_json_marks_the_bengali_seed_word(built_index):
     result = run_cli("search", "--index-dir", str(built_index), "--json", "সমাজকর্ম")
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "lang", "syntax", "notice", "matching", "total", "took_ms", "hits"}
+    assert set(data) == {
+        "query", "lang", "syntax", "notice", "matching", "ignored_words", "total", "total_relation", "took_ms", "hits"
+    }  # fmt: skip
     assert data["lang"] == {"used": "bn", "detected": "bn", "how": "script"}
     hit = data["hits"][0]
     assert set(hit) == HIT_KEYS
@@ -92,10 +94,23 @@ def test_a_headline_only_match_has_no_paragraph_index(index_set):
         assert "<mark>budget</mark>" in hits[doc_id]["title_highlight"]
 
 
-def test_every_query_word_is_required_in_the_passage_or_its_headline(index_set):
+def test_the_passage_with_every_query_word_comes_before_those_with_some(index_set):
     result = search(index_set, "Seoul spring", lang="en")
-    assert [(h["doc_id"], h["passage"]["index"]) for h in result["hits"]] == [("jl-en-1", 1)]
+    first, *others = result["hits"]
+    assert (first["doc_id"], first["passage"]["index"], first["words_matched"]) == ("jl-en-1", 1, 2)
     assert result["matching"] == "all words"
+    assert others and all(h["words_matched"] < 2 and h["score"] < first["score"] for h in others)
+
+
+def test_question_words_are_dropped_and_named(index_set):
+    result = search(index_set, "when does the library open?", lang="en", per="passage")
+    assert result["ignored_words"] == ["does", "the", "when"]
+    assert (result["hits"][0]["doc_id"], result["hits"][0]["passage"]["index"]) == ("jl-en-1", 1)
+
+
+def test_a_query_of_stop_words_alone_still_searches_them(index_set):
+    result = search(index_set, "the", lang="en")
+    assert result["ignored_words"] == [] and result["hits"]
 
 
 def test_when_no_passage_has_every_word_the_ones_with_most_words_come_first(index_set):

@@ -1,0 +1,130 @@
+"""What a reader is shown: hits highlighted from stored spans, translations and articles read by key.
+
+Each shown hit costs the same whatever the corpus size: its stored fields, its
+terms' spans, and its story's other articles looked up by id in the alignment
+store and the Whoosh term index (never a scan of every language's index).
+"""
+
+from __future__ import annotations
+
+from indexer.index import HEADLINE_ONLY
+from indexer.search.highlight import Highlighter
+from indexer.search.ranking import Candidate, column
+
+
+def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[str, set[str]]) -> list[dict]:
+    """The hit dicts of one page of (language, candidate, shown score), highlighted with each language's terms."""
+    highlighters = {}
+    for lang in {lang for lang, _, _ in page}:
+        with index_set.searcher(lang) as searcher:
+            highlighters[lang] = Highlighter(searcher.reader(), index_set.analyzer(lang), terms.get(lang, set()))
+            highlighters[lang].read([c.docnum for code, c, _ in page if code == lang])
+    hits = []
+    for lang, candidate, score in page:
+        with index_set.searcher(lang) as searcher:
+            hits.append(_hit(index_set, searcher, highlighters[lang], candidate, score))
+    return hits
+
+
+def _hit(index_set, searcher, marked: Highlighter, candidate: Candidate, score: float) -> dict:
+    fields = searcher.stored_fields(candidate.docnum)
+    text_highlight = marked("text", candidate.docnum, fields["text"])
+    title_highlight = marked("title", candidate.docnum, fields["title"])
+    if "<mark>" in text_highlight:
+        passage = {"index": fields["position"], "text": fields["text"], "highlight": text_highlight}
+    else:
+        passage = {"index": None, "text": fields["title"], "highlight": title_highlight}
+    return {
+        "doc_id": fields["doc_id"],
+        "group": fields["group"],
+        "lang": fields["lang"],
+        "title": fields["title"],
+        "title_highlight": title_highlight,
+        "url": fields["url"],
+        "published": fields["published"] or None,
+        "source": fields["source"],
+        "byline": fields["byline"],
+        "score": round(score, 4),
+        "words_matched": candidate.words_matched,
+        "passage": passage,
+        "translations": find_translations(index_set, fields["group"], fields["doc_id"], passage["index"]),
+    }
+
+
+def find_translations(index_set, group: str, doc_id: str, passage_index: int | None = None) -> list[dict]:
+    """Return the other articles of a translation group, by language, each with its passage linked to ours.
+
+    The linked passage comes from the alignment stored with the index; for a hit in the
+    headline (`passage_index` None) it is the translation's headline.
+    """
+    linked = {} if passage_index is None else index_set.links.passage_links(doc_id, passage_index)
+    found = []
+    for other_id, lang in index_set.links.story_members(group, doc_id):
+        if lang not in index_set.languages:
+            continue
+        with index_set.searcher(lang) as searcher:
+            docnums = _passages_by_position(searcher, other_id)
+            if not docnums:
+                continue
+            fields = searcher.stored_fields(next(iter(docnums.values())))
+            if passage_index is None:
+                passage = {"indexes": [HEADLINE_ONLY], "text": fields["title"]}
+            else:
+                indexes = [i for i in linked.get(other_id, []) if i in docnums]
+                texts = (searcher.stored_fields(docnums[i])["text"] for i in indexes)
+                passage = {"indexes": indexes, "text": "\n\n".join(texts)}
+            entry = {"doc_id": other_id, "lang": lang, "title": fields["title"], "url": fields["url"]}
+            found.append({**entry, "passage": passage})
+    return found
+
+
+def _passages_by_position(searcher, doc_id: str) -> dict[int, int]:
+    """An article's passages (position → document number), from the term index of its id."""
+    positions = column(searcher.reader(), "position")
+    return {positions[docnum]: docnum for docnum in searcher.document_numbers(doc_id=doc_id)}
+
+
+def get_article(index_set, doc_id: str) -> dict | None:
+    """Return an article rebuilt from its passages, paragraphs in order with their links, or None when unknown."""
+    for lang in index_set.languages:
+        with index_set.searcher(lang) as searcher:
+            docnums = _passages_by_position(searcher, doc_id)
+            if not docnums:
+                continue
+            passages = [searcher.stored_fields(docnums[position]) for position in sorted(docnums)]
+            first = passages[0]
+            links = index_set.links.paragraph_links(doc_id)
+            return {
+                "doc_id": doc_id,
+                "lang": lang,
+                "group": first["group"],
+                "title": first["title"],
+                "url": first["url"],
+                "byline": first["byline"],
+                "published": first["published"] or None,
+                "source": first["source"],
+                "paragraphs": [
+                    {"index": p["position"], "text": p["text"], **_links_of(links, p["position"])}
+                    for p in passages
+                    if p["position"] != HEADLINE_ONLY
+                ],
+                "translations": _ranked_translations(index_set, first["group"], doc_id),
+                "candidates": index_set.links.candidates(doc_id),
+            }
+    return None
+
+
+def _links_of(links: dict[int, list[dict]], position: int) -> dict:
+    """A paragraph's `links` when its article has aligned translations; an article alone has none to list."""
+    return {"links": links[position]} if position in links else {}
+
+
+def _ranked_translations(index_set, group: str, doc_id: str) -> list[dict]:
+    """The group's other articles, best aligned first, with the alignment's confidence when it has one."""
+    aligned = {t["doc_id"]: t for t in index_set.links.translations(doc_id)}
+    order = {other: rank for rank, other in enumerate(aligned)}
+    found = [
+        {**{key: t[key] for key in ("doc_id", "lang", "title", "url")}, **aligned.get(t["doc_id"], {})}
+        for t in find_translations(index_set, group, doc_id)
+    ]
+    return sorted(found, key=lambda t: order.get(t["doc_id"], len(order)))

@@ -1,0 +1,204 @@
+"""A parsed query turned into one language's plan: engine queries per clause, stop words dropped.
+
+Each query word becomes "the exact word (boosted), or all of its stems, or all of
+its character grams" in any searched field, so base forms find inflected text
+while exact forms rank first. A plan is built once per language and pickles, so
+a cluster sends the same plan to every shard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as q
+from whoosh.query.compound import DefaultOr
+
+from indexer.analysis import GRAM, QUERY, STEM, WORD, Token
+from indexer.analysis.stopwords import stop_words
+from indexer.query import Clause, ParsedQuery, Unit
+
+SEARCH_FIELDS = ("title", "text", "byline")
+# How much an exact surface-word match outweighs a match on stems or grams alone.
+EXACT_WORD_BOOST = 2.0
+# Languages whose stop list is written in base forms (Kiwi's lemmas): a word whose stems are all listed is a
+# stop word too (누가 → 누구). Elsewhere only the surface word counts, as in Lucene, since a stem can equal a
+# listed word by chance (Bengali কাজের → কাজ).
+BASE_FORM_STOP_LISTS = frozenset({"ko"})
+# Every disjunction is Whoosh's binary tree of unions (DefaultOr): the preloaded array Or that Whoosh picks for
+# an index under 5,000 passages prunes wrongly once a top-k search raises its minimum score (5 of the true top
+# 60 missing on a test index), and the tree is what it picks for larger indexes anyway.
+_NORMALIZED_STOP_WORDS: dict[tuple[str, str, bool], frozenset[str]] = {}
+
+
+@dataclass(frozen=True)
+class ClausePlan:
+    """One clause: its engine query, the ways it can match (term groups, each all needed) and whether it is
+    a plain word (scored for coordination and proximity) or an operator clause (phrase, prefix, OR)."""
+
+    query: q.Query
+    options: tuple[tuple[str, ...], ...]
+    word: bool
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """One language's query: its clauses (a passage matches any), exclusions, filters, and the stop words
+    it dropped."""
+
+    lang: str
+    clauses: tuple[ClausePlan, ...]
+    excluded: q.Query | None
+    restriction: q.Query | None
+    ignored: tuple[str, ...]
+
+    def query(self) -> q.Query | None:
+        """Every clause as one disjunction, less the excluded passages; None when nothing can match."""
+        if not self.clauses:
+            return None
+        combined = DefaultOr([clause.query for clause in self.clauses])
+        return q.AndNot(combined, self.excluded) if self.excluded is not None else combined
+
+
+def plan_query(parsed: ParsedQuery, lang: str, analyzer) -> QueryPlan:
+    """Build one language's plan for `parsed` with that language's analyzer."""
+    builder = _ClauseBuilder(analyzer, lang)
+    clauses, ignored = builder.content_clauses(parsed.clauses)
+    excluded = [clause.query for clause, _ in builder.clauses(parsed.excluded)]
+    return QueryPlan(
+        lang,
+        tuple(clauses),
+        DefaultOr(excluded) if excluded else None,
+        _restriction(parsed),
+        tuple(ignored),
+    )
+
+
+class _ClauseBuilder:
+    """Turns parsed clauses into ClausePlans for one language's index, with that index's analyzer."""
+
+    def __init__(self, analyzer, lang: str):
+        self.analyzer = analyzer
+        self.lang = lang
+
+    def word_groups(self, text: str) -> list[list[Token]]:
+        """The analyzed tokens of `text`, one list per surface word (tokens sharing a position)."""
+        groups: dict[int, list[Token]] = {}
+        for token in self.analyzer.tokens(text, QUERY):
+            groups.setdefault(token.pos, []).append(token)
+        return [groups[pos] for pos in sorted(groups)]
+
+    def content_clauses(self, parsed_clauses: list[Clause]) -> tuple[list[ClausePlan], list[str]]:
+        """The clauses less their stop words, and the stop words dropped; a query of stop words alone keeps them."""
+        base_forms = self.lang in BASE_FORM_STOP_LISTS
+        stops = _normalized_stop_words(self.analyzer, self.lang, base_forms)
+        kept, ignored = [], []
+        for clause, tokens in self.clauses(parsed_clauses):
+            if tokens and _is_stop_word(tokens, stops, base_forms):
+                ignored.append(next((t.text for t in tokens if t.role == WORD), tokens[0].text))
+            else:
+                kept.append(clause)
+        if not kept:
+            return [clause for clause, _ in self.clauses(parsed_clauses)], []
+        return kept, ignored
+
+    def clauses(self, parsed_clauses: list[Clause]) -> list[tuple[ClausePlan, list[Token] | None]]:
+        """One plan per clause (with its word's tokens for a plain word); plain words split into one clause each."""
+        built: list[tuple[ClausePlan, list[Token] | None]] = []
+        for clause in parsed_clauses:
+            if len(clause.alternatives) == 1 and clause.alternatives[0].kind == "words":
+                for group in self.word_groups(clause.alternatives[0].text):
+                    built.append((ClausePlan(word_query(group), _options(group), True), group))
+            else:
+                units = [self.unit_query(unit) for unit in clause.alternatives]
+                units = [unit for unit in units if unit is not None]
+                if units:
+                    options = tuple(option for _, unit_options in units for option in unit_options)
+                    built.append((ClausePlan(DefaultOr([query for query, _ in units]), options, False), None))
+        return built
+
+    def unit_query(self, unit: Unit) -> tuple[q.Query, tuple[tuple[str, ...], ...]] | None:
+        """A phrase, prefix or word group of an operator clause, with the term groups it matches by."""
+        groups = self.word_groups(unit.text)
+        if not groups:
+            return None
+        if unit.kind == "prefix":
+            prefix = groups[0][0].text if len(groups) == 1 else unit.text.lower()
+            return DefaultOr([q.Prefix(field, prefix) for field in SEARCH_FIELDS]), ()
+        joined = (tuple(t for group in groups for t in _slot_terms(group)),)
+        if unit.kind == "phrase" and len(groups) > 1:
+            sequences = [q.Sequence([_slot(field, group) for group in groups]) for field in SEARCH_FIELDS]
+            return DefaultOr(sequences), joined
+        return q.And([word_query(group) for group in groups]), joined
+
+
+def word_query(tokens: list[Token]) -> q.Query:
+    """The exact word (boosted), or all its stems, or all its grams, in any searched field."""
+    by_role = _by_role(tokens)
+    options = []
+    for field in SEARCH_FIELDS:
+        for word in by_role.get(WORD, []):
+            options.append(q.Term(field, word, boost=EXACT_WORD_BOOST))
+        for role in (STEM, GRAM):
+            if by_role.get(role):
+                options.append(q.And([q.Term(field, text) for text in by_role[role]]))
+    return DefaultOr(options)
+
+
+def _by_role(tokens: list[Token]) -> dict[str, list[str]]:
+    by_role: dict[str, list[str]] = {}
+    for token in tokens:
+        if token.text not in by_role.setdefault(token.role, []):
+            by_role[token.role].append(token.text)
+    return by_role
+
+
+def _options(tokens: list[Token]) -> tuple[tuple[str, ...], ...]:
+    """The term groups a word matches by: its exact form alone, all of its stems, all of its grams."""
+    by_role = _by_role(tokens)
+    return tuple(tuple(by_role[role]) for role in (WORD, STEM, GRAM) if by_role.get(role))
+
+
+def _slot_terms(tokens: list[Token]) -> list[str]:
+    """The terms one phrase position matches: the word itself, or its base form when it has exactly one."""
+    words = [t.text for t in tokens if t.role == WORD]
+    stems = list(dict.fromkeys(t.text for t in tokens if t.role == STEM))
+    return list(dict.fromkeys(words + (stems if len(stems) == 1 else [])))
+
+
+def _slot(field: str, tokens: list[Token]) -> q.Query:
+    """One position of a phrase: a compound's several parts are left out, so "사회복지 서비스" does not match
+    "사회 복지 서비스"; grams are left out as they would match parts of other words."""
+    texts = _slot_terms(tokens)
+    return DefaultOr([q.Term(field, text) for text in texts]) if len(texts) > 1 else q.Term(field, texts[0])
+
+
+def _restriction(parsed: ParsedQuery) -> q.Query | None:
+    """The filters (source, published) as one query, or None."""
+    parts = []
+    if parsed.source:
+        parts.append(q.Term("source", parsed.source.lower()))
+    if parsed.published:
+        start, end = parsed.published
+        parts.append(q.TermRange("published", start or "0000-00-00", end or "9999-99-99"))
+    return q.And(parts) if parts else None
+
+
+def _normalized_stop_words(analyzer, lang: str, base_forms: bool) -> frozenset[str]:
+    """The language's stop words as its analyzer writes them (its normalization and folding applied).
+
+    Kept per language and analysis, not per analyzer object: each opened generation has its own.
+    """
+    key = (lang, analyzer.analysis, base_forms)
+    if key not in _NORMALIZED_STOP_WORDS:
+        roles = (WORD, STEM) if base_forms else (WORD,)
+        words = {t.text for word in stop_words(lang) for t in analyzer.tokens(word, QUERY) if t.role in roles}
+        _NORMALIZED_STOP_WORDS[key] = frozenset(words)
+    return _NORMALIZED_STOP_WORDS[key]
+
+
+def _is_stop_word(tokens: list[Token], stops: frozenset[str], base_forms: bool) -> bool:
+    """A word is a stop word when its surface form is listed, or (`base_forms`) all of its stems are."""
+    if any(t.role == WORD and t.text in stops for t in tokens):
+        return True
+    stems = [t.text for t in tokens if t.role == STEM]
+    return base_forms and bool(stems) and all(stem in stops for stem in stems)
