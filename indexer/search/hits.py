@@ -63,32 +63,47 @@ def find_translations(index_set, group: str, doc_id: str, passage_index: int | N
         if lang not in index_set.languages:
             continue
         with index_set.searcher(lang) as searcher:
-            docnums = _passages_by_position(searcher, other_id)
+            docnums = sorted(searcher.document_numbers(doc_id=other_id))
             if not docnums:
                 continue
-            fields = searcher.stored_fields(next(iter(docnums.values())))
+            fields = searcher.stored_fields(docnums[0])
             if passage_index is None:
                 passage = {"indexes": [HEADLINE_ONLY], "text": fields["title"]}
             else:
-                indexes = [i for i in linked.get(other_id, []) if i in docnums]
-                texts = (searcher.stored_fields(docnums[i])["text"] for i in indexes)
-                passage = {"indexes": indexes, "text": "\n\n".join(texts)}
+                at = {i: _passage_at(searcher, docnums, i) for i in linked.get(other_id, [])}
+                indexes = [i for i, docnum in at.items() if docnum is not None]
+                passage = {
+                    "indexes": indexes,
+                    "text": "\n\n".join(searcher.stored_fields(at[i])["text"] for i in indexes),
+                }
             entry = {"doc_id": other_id, "lang": lang, "title": fields["title"], "url": fields["url"]}
             found.append({**entry, "passage": passage})
     return found
 
 
-def _passages_by_position(searcher, doc_id: str) -> dict[int, int]:
-    """An article's passages (position → document number), from the term index of its id."""
+def _passage_at(searcher, docnums: list[int], position: int) -> int | None:
+    """The document number of an article's passage at `position`, given its passages' numbers in order.
+
+    An article's passages are written one after another, so the n-th is at position n; a
+    look at the position column confirms it, and the whole article is read only if not.
+    """
     positions = column(searcher.reader(), "position")
-    return {positions[docnum]: docnum for docnum in searcher.document_numbers(doc_id=doc_id)}
+    if 0 <= position < len(docnums) and positions[docnums[position]] == position:
+        return docnums[position]
+    return _passages_by_position(searcher, docnums).get(position)
+
+
+def _passages_by_position(searcher, docnums: list[int]) -> dict[int, int]:
+    """An article's passages (position → document number)."""
+    positions = column(searcher.reader(), "position")
+    return {positions[docnum]: docnum for docnum in docnums}
 
 
 def get_article(index_set, doc_id: str) -> dict | None:
     """Return an article rebuilt from its passages, paragraphs in order with their links, or None when unknown."""
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            docnums = _passages_by_position(searcher, doc_id)
+            docnums = _passages_by_position(searcher, searcher.document_numbers(doc_id=doc_id))
             if not docnums:
                 continue
             passages = [searcher.stored_fields(docnums[position]) for position in sorted(docnums)]
