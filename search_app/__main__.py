@@ -9,6 +9,7 @@ from pathlib import Path
 from waitress import serve
 
 from indexer.generations import IndexDirError, current_generation
+from indexer.search import warm
 from search_app import create_app
 
 # Worker threads of the WSGI server: searches are CPU-bound in Python, so a few suffice.
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cluster:
         return _serve_on_cluster(args)
     app = create_app({"INDEX_DIR": str(args.index_dir)})
-    app.extensions["setu.indexes"].current().warm()  # the first Korean reader should not wait for Kiwi to load
+    warm(app.extensions["setu.indexes"].current())  # the first Korean reader should not wait for Kiwi to load
     print(f"Setu is serving {args.index_dir} at http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="setu")
     return 0

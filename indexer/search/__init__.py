@@ -1,7 +1,7 @@
 """Searching the per-language indexes: routing, plans, ranking, hits. Callers get JSON-ready dicts."""
 
 from indexer.search.front import MAX_LIMIT, MAX_OFFSET, search
-from indexer.search.hits import find_translations, get_article
+from indexer.search.hits import find_translations, get_article, warm
 from indexer.search.routing import Route, route_query
 
-__all__ = ["MAX_LIMIT", "MAX_OFFSET", "Route", "find_translations", "get_article", "route_query", "search"]
+__all__ = ["MAX_LIMIT", "MAX_OFFSET", "Route", "find_translations", "get_article", "route_query", "search", "warm"]

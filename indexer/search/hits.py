@@ -7,9 +7,23 @@ store and the Whoosh term index (never a scan of every language's index).
 
 from __future__ import annotations
 
+import weakref
+
 from indexer.index import HEADLINE_ONLY
 from indexer.search.highlight import Highlighter
 from indexer.search.ranking import Candidate, column
+
+# Each open reader's table of articles' passages (see _passage_table); weak, so a swapped-out generation's go.
+_PASSAGE_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def warm(index_set) -> None:
+    """Load what a first search would before a reader waits for it: each language's analyzer (Kiwi's model
+    takes about 2 s) and its table of articles' passages."""
+    index_set.warm()
+    for lang in index_set.languages:
+        with index_set.searcher(lang) as searcher:
+            _passage_table(searcher.reader())
 
 
 def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[str, set[str]]) -> list[dict]:
@@ -63,22 +77,41 @@ def find_translations(index_set, group: str, doc_id: str, passage_index: int | N
         if lang not in index_set.languages:
             continue
         with index_set.searcher(lang) as searcher:
-            docnums = sorted(searcher.document_numbers(doc_id=other_id))
+            docnums = article_passages(searcher.reader(), other_id)
             if not docnums:
                 continue
-            fields = searcher.stored_fields(docnums[0])
+            shown = {i: _passage_at(searcher, docnums, i) for i in linked.get(other_id, [])}
+            stored = [searcher.stored_fields(docnum) for docnum in shown.values() if docnum is not None]
+            head = stored[0] if stored else searcher.stored_fields(docnums[0])  # every passage holds the headline
             if passage_index is None:
-                passage = {"indexes": [HEADLINE_ONLY], "text": fields["title"]}
+                passage = {"indexes": [HEADLINE_ONLY], "text": head["title"]}
             else:
-                at = {i: _passage_at(searcher, docnums, i) for i in linked.get(other_id, [])}
-                indexes = [i for i, docnum in at.items() if docnum is not None]
-                passage = {
-                    "indexes": indexes,
-                    "text": "\n\n".join(searcher.stored_fields(at[i])["text"] for i in indexes),
-                }
-            entry = {"doc_id": other_id, "lang": lang, "title": fields["title"], "url": fields["url"]}
+                indexes = [i for i, docnum in shown.items() if docnum is not None]
+                passage = {"indexes": indexes, "text": "\n\n".join(fields["text"] for fields in stored)}
+            entry = {"doc_id": other_id, "lang": lang, "title": head["title"], "url": head["url"]}
             found.append({**entry, "passage": passage})
     return found
+
+
+def article_passages(reader, doc_id: str) -> list[int]:
+    """An article's passages in order: a dictionary lookup, the reader's table built on its first use."""
+    return _passage_table(reader).get(doc_id, [])
+
+
+def _passage_table(reader) -> dict[str, list[int]]:
+    """Each article's passages (document numbers in order) for one reader, read once from its id column.
+
+    A generation never changes, so the table lasts as long as the reader; Whoosh's postings for
+    an id cost more than the rest of a hit (eight translations a hit, ten hits a page).
+    """
+    table = _PASSAGE_TABLES.get(reader)
+    if table is None:
+        table = {}
+        doc_ids = column(reader, "doc_id")
+        for docnum in reader.all_doc_ids():  # live passages only, in order
+            table.setdefault(doc_ids[docnum], []).append(docnum)
+        _PASSAGE_TABLES[reader] = table
+    return table
 
 
 def _passage_at(searcher, docnums: list[int], position: int) -> int | None:
@@ -103,7 +136,7 @@ def get_article(index_set, doc_id: str) -> dict | None:
     """Return an article rebuilt from its passages, paragraphs in order with their links, or None when unknown."""
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            docnums = _passages_by_position(searcher, searcher.document_numbers(doc_id=doc_id))
+            docnums = _passages_by_position(searcher, article_passages(searcher.reader(), doc_id))
             if not docnums:
                 continue
             passages = [searcher.stored_fields(docnums[position]) for position in sorted(docnums)]

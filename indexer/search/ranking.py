@@ -140,14 +140,14 @@ def rank_passages(searcher, plan: QueryPlan, depth: int, per: str) -> CandidateL
 
 def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[Candidate]:
     """Each BM25F-scored passage with its coordination and proximity added."""
-    if not scored:
-        return []
+    doc_ids = column(searcher.reader(), "doc_id")
+    if len(plan.clauses) == 1:  # every candidate matches the one clause, and proximity needs two
+        return [Candidate(docnum, doc_ids[docnum], bm25, bm25, 1, True) for docnum, bm25 in scored]
     docnums = sorted(docnum for docnum, _ in scored)
     weights = clause_weights(searcher, plan)
     total_weight = sum(weights) or 1.0
     matched = [_matching(searcher, clause.query, docnums) for clause in plan.clauses]
     positions = [_positions(searcher.reader(), clause.options, docnums) for clause in plan.clauses]
-    doc_ids = column(searcher.reader(), "doc_id")
     candidates = []
     for docnum, bm25 in scored:
         hits = [n for n, docs in enumerate(matched) if docnum in docs]
