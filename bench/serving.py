@@ -51,12 +51,13 @@ def seeds_index() -> Iterator[Path]:
 
 
 @contextmanager
-def serving(index_dir: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`python -m search_app` over `index_dir` on a free port: its base URL and process, stopped afterwards."""
+def serving(index_dir: Path, *options: str, root: Path = ROOT) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`python -m search_app` (with `options`, from the checkout at `root`) over `index_dir` on a free port:
+    its base URL and process, stopped afterwards."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "search_app", "--index-dir", str(index_dir), "--port", str(port)],
-        cwd=ROOT,
+        [sys.executable, "-m", "search_app", "--index-dir", str(index_dir), "--port", str(port), *options],
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -7,14 +7,17 @@ store and the Whoosh term index (never a scan of every language's index).
 
 from __future__ import annotations
 
+import threading
 import weakref
 
 from indexer.index import HEADLINE_ONLY
 from indexer.search.highlight import Highlighter
 from indexer.search.ranking import Candidate, column
 
-# Each open reader's table of articles' passages (see _passage_table); weak, so a swapped-out generation's go.
+# Each open index set's tables of articles' passages by language (see _passage_table); weak, so a swapped-out
+# generation's go with it.
 _PASSAGE_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_TABLE_LOCK = threading.Lock()
 
 
 def warm(index_set) -> None:
@@ -22,8 +25,7 @@ def warm(index_set) -> None:
     takes about 2 s) and its table of articles' passages."""
     index_set.warm()
     for lang in index_set.languages:
-        with index_set.searcher(lang) as searcher:
-            _passage_table(searcher.reader())
+        _passage_table(index_set, lang)
 
 
 def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[str, set[str]]) -> list[dict]:
@@ -77,7 +79,7 @@ def find_translations(index_set, group: str, doc_id: str, passage_index: int | N
         if lang not in index_set.languages:
             continue
         with index_set.searcher(lang) as searcher:
-            docnums = article_passages(searcher.reader(), other_id)
+            docnums = article_passages(index_set, lang, other_id)
             if not docnums:
                 continue
             shown = {i: _passage_at(searcher, docnums, i) for i in linked.get(other_id, [])}
@@ -93,25 +95,28 @@ def find_translations(index_set, group: str, doc_id: str, passage_index: int | N
     return found
 
 
-def article_passages(reader, doc_id: str) -> list[int]:
-    """An article's passages in order: a dictionary lookup, the reader's table built on its first use."""
-    return _passage_table(reader).get(doc_id, [])
+def article_passages(index_set, lang: str, doc_id: str) -> list[int]:
+    """An article's passages in order: a dictionary lookup in its language's table (see _passage_table)."""
+    return _passage_table(index_set, lang).get(doc_id, [])
 
 
-def _passage_table(reader) -> dict[str, list[int]]:
-    """Each article's passages (document numbers in order) for one reader, read once from its id column.
+def _passage_table(index_set, lang: str) -> dict[str, list[int]]:
+    """Each article's passages (document numbers in order) in one language, read once from its id column.
 
-    A generation never changes, so the table lasts as long as the reader; Whoosh's postings for
-    an id cost more than the rest of a hit (eight translations a hit, ten hits a page).
+    A generation never changes, so the table lasts as long as its index set, shared by every
+    thread's reader (the numbers are the same in each); Whoosh's postings for an id cost more
+    than the rest of a hit (eight translations a hit, ten hits a page).
     """
-    table = _PASSAGE_TABLES.get(reader)
-    if table is None:
-        table = {}
-        doc_ids = column(reader, "doc_id")
-        for docnum in reader.all_doc_ids():  # live passages only, in order
-            table.setdefault(doc_ids[docnum], []).append(docnum)
-        _PASSAGE_TABLES[reader] = table
-    return table
+    tables = _PASSAGE_TABLES.setdefault(index_set, {})
+    if lang not in tables:
+        with _TABLE_LOCK, index_set.searcher(lang) as searcher:
+            if lang not in tables:
+                reader, table = searcher.reader(), {}
+                doc_ids = column(reader, "doc_id")
+                for docnum in reader.all_doc_ids():  # live passages only, in order
+                    table.setdefault(doc_ids[docnum], []).append(docnum)
+                tables[lang] = table
+    return tables[lang]
 
 
 def _passage_at(searcher, docnums: list[int], position: int) -> int | None:
@@ -136,7 +141,7 @@ def get_article(index_set, doc_id: str) -> dict | None:
     """Return an article rebuilt from its passages, paragraphs in order with their links, or None when unknown."""
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            docnums = _passages_by_position(searcher, article_passages(searcher.reader(), doc_id))
+            docnums = _passages_by_position(searcher, article_passages(index_set, lang, doc_id))
             if not docnums:
                 continue
             passages = [searcher.stored_fields(docnums[position]) for position in sorted(docnums)]

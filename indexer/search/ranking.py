@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from whoosh.collectors import CollapseCollector, FilterCollector, TopCollector
-from whoosh.sorting import Categorizer, FacetType
 
 from indexer.search.plan import SEARCH_FIELDS, QueryPlan
 
@@ -82,23 +81,6 @@ def column(reader, name: str):
     return columns[name]
 
 
-class ArticleFacet(FacetType):
-    """Collapses passages by article id. Whoosh's own column facet keys an ID column by its per-segment
-    ordinal, so on an index of several segments (after `add`, or shards read as one) two articles
-    could collapse into one; this one keys by the id itself."""
-
-    def categorizer(self, global_searcher) -> Categorizer:
-        return _ArticleKeys()
-
-
-class _ArticleKeys(Categorizer):
-    def set_searcher(self, segment_searcher, docoffset: int) -> None:
-        self.doc_ids = column(segment_searcher.reader(), "doc_id")
-
-    def key_for(self, matcher, segment_docnum: int) -> str:
-        return self.doc_ids[segment_docnum]
-
-
 class TopPassages(TopCollector):
     """Whoosh's top-k collector, whose pruning waits until its heap is full.
 
@@ -124,7 +106,7 @@ def rank_passages(searcher, plan: QueryPlan, depth: int, per: str) -> CandidateL
     if query is None:
         return CandidateList(plan.lang)
     top = TopPassages(max(depth, RERANK_DEPTH) + CUT_MARGIN)
-    collapse = CollapseCollector(top, ArticleFacet()) if per == PER_ARTICLE else None
+    collapse = CollapseCollector(top, "doc_id") if per == PER_ARTICLE else None
     outer = collapse or top
     if plan.restriction is not None:
         outer = FilterCollector(outer, plan.restriction)
