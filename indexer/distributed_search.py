@@ -76,7 +76,7 @@ class ShardSearcher:
     def term_statistics(self, plan: QueryPlan) -> dict:
         """The shard's document frequency of every term the plan can match (prefixes expanded)."""
         frequencies = {}
-        for clause in plan.clauses:
+        for clause in (*plan.clauses, *plan.stopped):
             for leaf in clause.query.leaves():
                 for fieldname, text in leaf.expanded_terms(self.reader, phrases=True):
                     frequencies[_term_key(fieldname, text)] = self.reader.doc_frequency(fieldname, text)

@@ -48,6 +48,7 @@ QUERIES = [
     "12",
     "library shark nonexistentword",
     "government police",
+    "what did the police say to the government?",
     "정부 경찰",
     "published:2019..",
 ]

@@ -58,10 +58,19 @@ class KiwiAnalyzer:
         for token in tokens:
             tag = token.tag.split("-")[0]  # VA-I (irregular) → VA
             if tag in CONTENT_TAGS:
-                morphemes.append(Morpheme(token.form, token.start, token.end, True))
+                morphemes.extend(_per_word(text, token.form, token.start, token.end))
             elif tag in PREDICATE_TAGS:
                 morphemes.append(Morpheme(token.lemma, token.start, token.end, False))
         return morphemes
+
+
+def _per_word(text: str, form: str, start: int, end: int) -> list[Morpheme]:
+    """A nominal morpheme as one Morpheme per eojeol it spans: Kiwi reads a foreign name of several words
+    as one (다니엘 스터리지), which would leave 스터리지가 with no stem to match 스터리지."""
+    surface = text[start:end]
+    if not any(char.isspace() for char in surface):
+        return [Morpheme(form, start, end, True)]
+    return [Morpheme(m.group(), start + m.start(), start + m.end(), True) for m in re.finditer(r"\S+", surface)]
 
 
 @cache

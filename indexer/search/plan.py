@@ -42,14 +42,16 @@ class ClausePlan:
 
 @dataclass(frozen=True)
 class QueryPlan:
-    """One language's query: its clauses (a passage matches any), exclusions, filters, and the stop words
-    it dropped."""
+    """One language's query: its clauses (a passage matches any), exclusions, filters, and its stop words:
+    never matched on (`stopped`, as written in `ignored`), they only add their score to passages the
+    other words found, so a query's exact wording still tells two such passages apart."""
 
     lang: str
     clauses: tuple[ClausePlan, ...]
     excluded: q.Query | None
     restriction: q.Query | None
     ignored: tuple[str, ...]
+    stopped: tuple[ClausePlan, ...] = ()
 
     def query(self) -> q.Query | None:
         """Every clause as one disjunction, less the excluded passages; None when nothing can match."""
@@ -62,14 +64,15 @@ class QueryPlan:
 def plan_query(parsed: ParsedQuery, lang: str, analyzer) -> QueryPlan:
     """Build one language's plan for `parsed` with that language's analyzer."""
     builder = _ClauseBuilder(analyzer, lang)
-    clauses, ignored = builder.content_clauses(parsed.clauses)
+    clauses, stopped = builder.content_clauses(parsed.clauses)
     excluded = [clause.query for clause, _ in builder.clauses(parsed.excluded)]
     return QueryPlan(
         lang,
         tuple(clauses),
         DefaultOr(excluded) if excluded else None,
         _restriction(parsed),
-        tuple(ignored),
+        tuple(word for word, _ in stopped),
+        tuple(clause for _, clause in stopped),
     )
 
 
@@ -87,19 +90,20 @@ class _ClauseBuilder:
             groups.setdefault(token.pos, []).append(token)
         return [groups[pos] for pos in sorted(groups)]
 
-    def content_clauses(self, parsed_clauses: list[Clause]) -> tuple[list[ClausePlan], list[str]]:
-        """The clauses less their stop words, and the stop words dropped; a query of stop words alone keeps them."""
+    def content_clauses(self, parsed_clauses: list[Clause]) -> tuple[list[ClausePlan], list[tuple[str, ClausePlan]]]:
+        """The clauses less their stop words, and the stop words (as written, and their clauses); a query of
+        stop words alone keeps them as its clauses."""
         base_forms = self.lang in BASE_FORM_STOP_LISTS
         stops = _normalized_stop_words(self.analyzer, self.lang, base_forms)
-        kept, ignored = [], []
+        kept, stopped = [], []
         for clause, tokens in self.clauses(parsed_clauses):
             if tokens and _is_stop_word(tokens, stops, base_forms):
-                ignored.append(next((t.text for t in tokens if t.role == WORD), tokens[0].text))
+                stopped.append((next((t.text for t in tokens if t.role == WORD), tokens[0].text), clause))
             else:
                 kept.append(clause)
         if not kept:
             return [clause for clause, _ in self.clauses(parsed_clauses)], []
-        return kept, ignored
+        return kept, stopped
 
     def clauses(self, parsed_clauses: list[Clause]) -> list[tuple[ClausePlan, list[Token] | None]]:
         """One plan per clause (with its word's tokens for a plain word); plain words split into one clause each."""

@@ -16,6 +16,7 @@ ordering them, so both give the same answer.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -36,6 +37,9 @@ PROXIMITY_WINDOW = 5
 # Weight of the proximity score against BM25, and its saturation (BM25's k1).
 PROXIMITY_WEIGHT = 0.5
 PROXIMITY_K1 = 1.2
+# Queries of at most this many words list the passages holding every one of them first (keyword search);
+# longer ones (questions) are ordered by score alone.
+STRICT_MAX_WORDS = 3
 # The field whose word positions proximity reads.
 PROXIMITY_FIELD = "text"
 PER_ARTICLE, PER_PASSAGE = "article", "passage"
@@ -55,6 +59,7 @@ class Candidate:
     score: float
     words_matched: int
     all_words: bool
+    tier: int = 0  # 1 for a passage holding every word of a short query: listed before the rest
 
 
 @dataclass
@@ -123,9 +128,13 @@ def rank_passages(searcher, plan: QueryPlan, depth: int, per: str) -> CandidateL
 def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[Candidate]:
     """Each BM25F-scored passage with its coordination and proximity added."""
     doc_ids = column(searcher.reader(), "doc_id")
-    if len(plan.clauses) == 1:  # every candidate matches the one clause, and proximity needs two
-        return [Candidate(docnum, doc_ids[docnum], bm25, bm25, 1, True) for docnum, bm25 in scored]
     docnums = sorted(docnum for docnum, _ in scored)
+    stopped = _stop_word_scores(searcher, plan, docnums)  # added to the score, not to the BM25F they were cut by
+    if len(plan.clauses) == 1:  # every candidate matches the one clause, and proximity needs two
+        return [
+            Candidate(docnum, doc_ids[docnum], bm25, bm25 + stopped.get(docnum, 0.0), 1, True, 1)
+            for docnum, bm25 in scored
+        ]
     weights = clause_weights(searcher, plan)
     total_weight = sum(weights) or 1.0
     matched = [_matching(searcher, clause.query, docnums) for clause in plan.clauses]
@@ -135,9 +144,21 @@ def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[C
         hits = [n for n, docs in enumerate(matched) if docnum in docs]
         coordination = sum(weights[n] for n in hits) / total_weight
         near = proximity([positions[n].get(docnum, ()) for n in hits], [weights[n] for n in hits])
-        score = bm25 * coordination**COORDINATION_POWER + PROXIMITY_WEIGHT * near
-        candidates.append(Candidate(docnum, doc_ids[docnum], bm25, score, len(hits), len(hits) == len(plan.clauses)))
+        score = (bm25 + stopped.get(docnum, 0.0)) * coordination**COORDINATION_POWER + PROXIMITY_WEIGHT * near
+        every = len(hits) == len(plan.clauses)
+        tier = int(every and len(plan.clauses) <= STRICT_MAX_WORDS)
+        candidates.append(Candidate(docnum, doc_ids[docnum], bm25, score, len(hits), every, tier))
     return candidates
+
+
+def _stop_word_scores(searcher, plan: QueryPlan, docnums: list[int]) -> dict[int, float]:
+    """What the query's stop words add to the BM25F of the (sorted) candidates holding them."""
+    added: dict[int, float] = {}
+    for clause in plan.stopped:
+        matcher = clause.query.matcher(searcher)
+        for docnum in _walk(matcher, docnums):
+            added[docnum] = added.get(docnum, 0.0) + matcher.score()
+    return added
 
 
 def clause_weights(searcher, plan: QueryPlan) -> list[float]:
@@ -177,33 +198,29 @@ def proximity(positions: list, weights: list[float]) -> float:
     return score
 
 
-def _matching(searcher, query, docnums: list[int]) -> set[int]:
-    """Which of the (sorted) passages `query` matches: one walk of its matcher, skipping ahead."""
-    matcher = query.matcher(searcher, searcher.boolean_context())
-    found = set()
+def _walk(matcher, docnums: list[int]) -> Iterator[int]:
+    """The (sorted) passages `matcher` matches, in one pass skipping ahead; at each, it stands on that passage."""
     for docnum in docnums:
         if not matcher.is_active():
-            break
+            return
         if matcher.id() < docnum:
             matcher.skip_to(docnum)
         if matcher.is_active() and matcher.id() == docnum:
-            found.add(docnum)
-    return found
+            yield docnum
+
+
+def _matching(searcher, query, docnums: list[int]) -> set[int]:
+    """Which of the (sorted) passages `query` matches."""
+    return set(_walk(query.matcher(searcher, searcher.boolean_context()), docnums))
 
 
 def _positions(reader, options: tuple[tuple[str, ...], ...], docnums: list[int]) -> dict[int, set[int]]:
     """Where in each (sorted) passage's paragraph any of a clause's terms occurs."""
     found: dict[int, set[int]] = {}
     for term in {term for option in options for term in option}:
-        if (PROXIMITY_FIELD, term) not in reader:
-            continue
-        postings = reader.postings(PROXIMITY_FIELD, term)
-        for docnum in docnums:
-            if not postings.is_active():
-                break
-            if postings.id() < docnum:
-                postings.skip_to(docnum)
-            if postings.is_active() and postings.id() == docnum:
+        if (PROXIMITY_FIELD, term) in reader:
+            postings = reader.postings(PROXIMITY_FIELD, term)
+            for docnum in _walk(postings, docnums):
                 found.setdefault(docnum, set()).update(postings.value_as("positions"))
     return found
 
@@ -233,5 +250,7 @@ def order(lists: list[CandidateList], depth: int) -> list[tuple[str, Candidate, 
         kept = by_bm25[: max(depth, RERANK_DEPTH)]
         best = max((c.score for c in kept), default=1.0) or 1.0
         ordered += [(found.lang, c, c.score / best if normalize else c.score) for c in kept]
-    ordered.sort(key=lambda item: (-round(item[2], SCORE_DIGITS), item[0], item[1].doc_id, item[1].docnum))
+    ordered.sort(
+        key=lambda item: (-item[1].tier, -round(item[2], SCORE_DIGITS), item[0], item[1].doc_id, item[1].docnum)
+    )
     return ordered
