@@ -34,6 +34,10 @@ REPLICAS = 2
 SHARD_DEADLINE = 5.0
 # How often the pending calls to shards are looked at: the answer's added latency at most.
 POLL_SECONDS = 0.001
+# A dropped replica is health-checked again at most this often, and is re-admitted when it answers in
+# HEALTH_CHECK_SECONDS: a late answer once (a busy worker) must not take a replica away for good.
+RECHECK_SECONDS = 2.0
+HEALTH_CHECK_SECONDS = 1.0
 # Statistics a query is scored with: the whole language's (the default), or each shard's own (to compare).
 GLOBAL, LOCAL = "global", "local"
 
@@ -73,6 +77,10 @@ class ShardSearcher:
         self.lang = lang
         self.reader = whoosh_index.open_dir(folder).reader()
 
+    def ping(self) -> bool:
+        """A health check: the replica's worker is alive and its event loop answers."""
+        return True
+
     def term_statistics(self, plan: QueryPlan) -> dict:
         """The shard's document frequency of every term the plan can match (prefixes expanded)."""
         frequencies = {}
@@ -110,6 +118,9 @@ class ClusterIndexSet(ShardedIndexSet):
         self._lock = threading.Lock()
         self._turn = itertools.count()
         self.replicas = self._place(replicas)
+        self.dropped: dict[ShardKey, list] = {shard: [] for shard in self.replicas}
+        self._checks: dict[int, tuple[float, object]] = {}  # id(replica) -> (when checked, pending ping)
+        self._dropped_at: dict[int, float] = {}
 
     def _place(self, replicas: int) -> dict[ShardKey, list]:
         """Spread each shard's replicas over distinct workers, shard after shard round the workers."""
@@ -167,7 +178,8 @@ class ClusterIndexSet(ShardedIndexSet):
         The pending calls are looked at together, every POLL_SECONDS against one clock, so a
         shard looked at last gets no more time than the first (a late answer is a failure).
         """
-        pending = {shard: self._send(shard, method, arguments_of(shard)) for shard in shards}
+        asked = time.monotonic()  # replicas dropped from now on are not health-checked back during this round
+        pending = {shard: self._send(shard, method, arguments_of(shard), asked) for shard in shards}
         answers = {}
         while True:
             for shard in [shard for shard, attempt in pending.items() if attempt is None]:
@@ -191,27 +203,70 @@ class ClusterIndexSet(ShardedIndexSet):
                 pending.pop(shard, None)
             for shard, replica in failed:
                 self._drop(shard, replica)
-                pending[shard] = self._send(shard, method, arguments_of(shard))
+                pending[shard] = self._send(shard, method, arguments_of(shard), asked)
             if pending and not failed:
                 time.sleep(POLL_SECONDS)
 
-    def _send(self, shard: ShardKey, method: str, arguments: tuple):
-        """Call the shard's next live replica: (replica, pending call, deadline), or None when none is left."""
+    def _send(self, shard: ShardKey, method: str, arguments: tuple, asked: float):
+        """Call the shard's next live replica: (replica, pending call, deadline), or None when none is left.
+
+        Replicas dropped before `asked` (an earlier round) are health-checked on the way (see
+        _readmit); with none live, the check is waited for, so a replica that was late once
+        answers the next query.
+        """
         while True:
             with self._lock:
                 live = self.replicas[shard]
-                if not live:
-                    return None
-                replica = live[next(self._turn) % len(live)]
+                replica = live[next(self._turn) % len(live)] if live else None
+            if not self._readmit(shard, asked, wait=replica is None) and replica is None:
+                return None
+            if replica is None:
+                continue
             try:
                 return replica, self.cluster.call(replica, method, *arguments), time.monotonic() + self.deadline
             except Exception:  # the replica's worker is gone before the call even left
                 self._drop(shard, replica)
 
+    def _readmit(self, shard: ShardKey, asked: float, wait: bool) -> bool:
+        """Health-check the shard's replicas dropped before `asked` (each at most every RECHECK_SECONDS) and make
+        the ones that answer live again; `wait` waits up to HEALTH_CHECK_SECONDS for them. Whether any came back."""
+        with self._lock:
+            dropped = [replica for replica in self.dropped[shard] if self._dropped_at[id(replica)] < asked]
+        back = False
+        for replica in dropped:
+            checked, ping = self._checks.get(id(replica), (0.0, None))
+            if ping is None:
+                if time.monotonic() - checked < RECHECK_SECONDS:
+                    continue
+                try:
+                    ping = self.cluster.call(replica, "ping")
+                except Exception:  # its worker is gone: checked again later
+                    self._checks[id(replica)] = (time.monotonic(), None)
+                    continue
+                self._checks[id(replica)] = (time.monotonic(), ping)
+            if not (wait or ping.done()):
+                continue
+            try:
+                ping.result(timeout=HEALTH_CHECK_SECONDS if wait else 0)
+            except CallFailed:
+                self._checks[id(replica)] = (time.monotonic(), None)
+                continue
+            with self._lock:
+                if replica in self.dropped[shard]:
+                    self.dropped[shard].remove(replica)
+                    self.replicas[shard].append(replica)
+            self._checks.pop(id(replica), None)
+            back = True
+        return back
+
     def _drop(self, shard: ShardKey, replica) -> None:
+        """Take a replica that failed or was late out of service until a health check brings it back."""
         with self._lock:
             if replica in self.replicas[shard]:
                 self.replicas[shard].remove(replica)
+                self.dropped[shard].append(replica)
+                self._dropped_at[id(replica)] = time.monotonic()
+        self._checks[id(replica)] = (0.0, None)  # checked in the next round; after a failed check, rate-limited
 
 
 class LiveClusterIndexSet(LiveIndexSet):

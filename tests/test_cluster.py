@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("dask.distributed", reason="dask and distributed are needed for the cluster")
 
 from indexer.cluster import Cluster  # noqa: E402
-from indexer.distributed_search import LOCAL, ClusterIndexSet, LiveClusterIndexSet  # noqa: E402
+from indexer.distributed_search import LOCAL, SHARD_DEADLINE, ClusterIndexSet, LiveClusterIndexSet  # noqa: E402
 from indexer.generations import (  # noqa: E402
     IndexDirError,
     current_generation,
@@ -226,6 +226,16 @@ def test_a_shard_past_its_deadline_is_named_in_a_partial_answer(sharded, cluster
     answer = search(hurried, "library", lang="en")
     assert answer["partial"] == {"missing_shards": [shard_folder(Path(), "en", k).as_posix() for k in range(3)]}
     assert answer["hits"] == [] and answer["total"] == 0
+
+
+def test_replicas_dropped_for_a_late_answer_are_readmitted_after_a_health_check(sharded, cluster):
+    index_set = ClusterIndexSet(sharded, cluster, deadline=0.0)
+    assert "partial" in search(index_set, "police", lang="en")  # replicas were late, and dropped
+    index_set.deadline = SHARD_DEADLINE  # the workers were only busy: they answer in time now
+    expected = search(ShardedIndexSet(sharded), "police", lang="en", per="passage")
+    for _ in range(3):
+        answer = search(index_set, "police", lang="en", per="passage")
+        assert "partial" not in answer and answer["hits"] == expected["hits"]
 
 
 def burst(index_sets, queries: list[str], rounds: int, during=None) -> list[dict]:
