@@ -8,11 +8,13 @@ a generation are copied, never shared), realigning only the stories it touched.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
@@ -29,9 +31,18 @@ from indexer.align import (
 )
 from indexer.analysis import GRAM, Token
 from indexer.documents import Article
+from indexer.generations import IndexDirError
 from indexer.names import name_keys
 
 STORE = "alignment.sqlite"
+_log = logging.getLogger(__name__)
+
+
+class StoreUnreadable(IndexDirError):
+    """The alignment store exists but cannot be read (locked, corrupt): the service answers 503, never a
+    silently empty list of translations or related stories."""
+
+
 # Candidate translations shown per article, most likely first.
 CANDIDATES_SHOWN = 5
 # Anchors found in more articles than this say nothing about which two are translations.
@@ -266,20 +277,36 @@ def _story_confidence(profile: Profile, paragraphs: list) -> float:
     return round(sum(length * found.confidence for length, found in zip(lengths, paragraphs, strict=True)) / total, 3)
 
 
+@lru_cache(maxsize=64)
+def _warn_missing(path: Path) -> None:
+    """Say once per store that a generation has none (every reader of it would)."""
+    _log.warning("%s is missing: translations, links and related coverage are empty", path)
+
+
 class LinkReader:
-    """Reads a served generation's alignment store; a generation without one has no links."""
+    """Reads a served generation's alignment store; a generation without one has no links, and says so once."""
 
     def __init__(self, generation: Path):
         self.path = Path(generation) / STORE
+        self.missing = not self.path.exists()
+        if self.missing:
+            _warn_missing(self.path)
         self._opened = threading.local()  # each thread's connection, kept: sqlite3 connections stay in their thread
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
-        db = getattr(self._opened, "db", None)
-        if db is None:
-            if not self.path.exists():
+        """The rows of a query; none for a missing store or a table older generations lack, StoreUnreadable else."""
+        if self.missing:
+            return []
+        try:
+            db = getattr(self._opened, "db", None)
+            if db is None:
+                db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            return db.execute(sql, values).fetchall()
+        except sqlite3.DatabaseError as error:  # locked, corrupt, not a database; or an older generation's
+            if str(error).startswith("no such table"):
                 return []
-            db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        return db.execute(sql, values).fetchall()
+            _log.error("alignment store %s: %s", self.path, error)
+            raise StoreUnreadable(f"the alignment store of this index cannot be read ({error})") from error
 
     def paragraph_links(self, doc_id: str) -> dict[int, list[dict]]:
         """Each paragraph's links into every translation, strongest first."""
@@ -382,15 +409,11 @@ class KeyReader(LinkReader):
 
     def all_keys(self) -> list[tuple[str, str]]:
         """Every (key, doc_id) of anchors and name keys: what the weights of keys and articles come from."""
-        return self._rows("SELECT anchor, doc_id FROM anchors") + self._rows("SELECT key, doc_id FROM name_keys")
+        return self._query("SELECT anchor, doc_id FROM anchors", ()) + self._query(
+            "SELECT key, doc_id FROM name_keys", ()
+        )
 
     def term_counts(self, doc_id: str) -> dict[str, int]:
         """The article's analyzed terms and how often each occurs; empty when unknown."""
-        rows = self._rows("SELECT terms FROM article_terms WHERE doc_id = ?", (doc_id,))
+        rows = self._query("SELECT terms FROM article_terms WHERE doc_id = ?", (doc_id,))
         return json.loads(rows[0][0]) if rows else {}
-
-    def _rows(self, sql: str, values: tuple = ()) -> list[tuple]:
-        try:
-            return self._query(sql, values)
-        except sqlite3.OperationalError:  # no such table
-            return []

@@ -159,5 +159,6 @@ def health() -> Response:
             "languages": len(languages),
             "articles": sum(c["articles"] for c in languages.values()),
             "passages": sum(c["passages"] for c in languages.values()),
+            "alignment_store": not indexes.links.missing,
         }
     )

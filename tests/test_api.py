@@ -189,3 +189,35 @@ def test_the_readme_api_examples_work(client, path):
 def _encode(pair: str) -> str:
     name, _, value = pair.partition("=")
     return f"{name}={quote(value)}"
+
+
+def copy_of_index(built_index: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the test index to break on purpose, and its served generation's alignment store."""
+    import shutil
+
+    from indexer.generations import current_generation
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(built_index, index_dir)
+    return index_dir, current_generation(index_dir) / "alignment.sqlite"
+
+
+def test_an_unreadable_alignment_store_is_a_503_not_an_empty_list(built_index, tmp_path):
+    index_dir, store = copy_of_index(built_index, tmp_path)
+    store.write_bytes(b"this is not a database" * 100)
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    for path in ("/api/v1/related/001_e7969bfd07bd7312", "/api/v1/documents/001_e7969bfd07bd7312"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert "alignment store" in response.get_json()["error"]["message"]
+
+
+def test_a_missing_alignment_store_is_reported_and_search_still_answers(built_index, tmp_path, caplog):
+    index_dir, store = copy_of_index(built_index, tmp_path)
+    store.unlink()
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    health = validate(client.get("/healthz"), "/healthz")
+    assert health["alignment_store"] is False
+    hits = client.get("/api/v1/search", query_string={"q": "사회복지"}).get_json()["hits"]
+    assert hits and hits[0]["translations"] == []
+    assert "alignment.sqlite is missing" in caplog.text
