@@ -155,7 +155,10 @@ def _search(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     lang = result["lang"]
-    print(f"{result['total']} article(s) in {lang['used']} ({lang['how']}), {result['took_ms']:.0f} ms")
+    at_least = "+" if result["total_relation"] == "gte" else ""
+    print(f"{result['total']}{at_least} article(s) in {lang['used']} ({lang['how']}), {result['took_ms']:.0f} ms")
+    if result["ignored_words"]:
+        print(f"not matched on: {' '.join(result['ignored_words'])}")
     for number, hit in enumerate(result["hits"], start=1):
         where = "headline" if hit["passage"]["index"] is None else f"paragraph {hit['passage']['index']}"
         print(f"\n{number}. [{hit['lang']}] {_terminal_marks(hit['title_highlight'])}")
