@@ -63,12 +63,15 @@ SENTENCES_PER_PARAGRAPH = (1, 3)
 ARTICLES_PER_FILE = 2_000
 QUERY_LANGS = ("bn", "ko", "en")
 KINDS = ("1-word", "3-word", "phrase", "prefix")
-# Different queries per language and kind, and timed runs of each (after one untimed run).
+# Different queries per language and kind, and timed runs of each (after one untimed run): 200 samples a cell,
+# so that a p95 is not the maximum.
 QUERIES_PER_CELL = 4
-RUNS = 5
+RUNS = 50
 CLIENT_COUNTS = (1, 4, 16)
 CLIENT_SECONDS = 5
 RSS_POLL_SECONDS = 0.05
+# More memory polls than this share missing a process (one exiting as it was read), and the peak is not reported.
+MAX_MISSED_POLLS = 0.05
 
 
 def sample_sentences() -> dict[str, list[str]]:
@@ -114,22 +117,26 @@ def timed_build(corpus: Path, index_dir: Path, build: str, jobs: int) -> dict:
     cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak, polls, missed = 0, 0, 0
     watched = psutil.Process(process.pid)
     while process.poll() is None:
+        polls += 1
         try:
             tree = [watched, *watched.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(RSS_POLL_SECONDS)
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+        except psutil.NoSuchProcess:  # a worker exited between listing and reading: this poll is incomplete
+            missed += 1
+        time.sleep(RSS_POLL_SECONDS)  # any other psutil error (no access) stops the benchmark
     seconds = time.perf_counter() - started
     if process.returncode:
         raise RuntimeError(f"build failed: {process.stderr.read().decode()}")
+    if missed > MAX_MISSED_POLLS * polls:
+        raise RuntimeError(f"peak RSS unreliable: {missed} of {polls} memory polls missed a process")
     process.stderr.close()
     size = folder_size(index_dir if build == PLAIN else current_generation(index_dir))
     return {"seconds": round(seconds, 2), "cpu_seconds": round(_children_cpu() - cpu_before, 2),
-            "peak_rss_mb": round(peak / 2**20), "index_mb": round(size / 1e6, 1)}  # fmt: skip
+            "peak_rss_mb": round(peak / 2**20), "index_mb": round(size / 1e6, 1), "rss_polls": polls,
+            "rss_missed_polls": missed}  # fmt: skip
 
 
 def _children_cpu() -> float:
@@ -409,7 +416,7 @@ def markdown(report: dict) -> str:
             figures = [detailed[a]["library"]["cells"][cell] for a in ANALYSES]
             figures += [detailed[a]["server"]["http"]["cells"][cell] for a in ANALYSES]
             lines.append(f"| {cell} | " + " | ".join(f"{f['p50']} / {f['p95']} / {f['p99']}" for f in figures) + " |")
-        lines += ["", "## Server (waitress, 8 threads, 127.0.0.1)", "",
+        lines += ["", "## Server (`python -m search_app` defaults, 127.0.0.1)", "",
                   "| analysis | HTTP adds to median ms | RSS after warm-up MB | req/s 1 client | 4 | 16 |",
                   "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
         for analysis in ANALYSES:
