@@ -74,6 +74,21 @@ def client(base: str, paths: list[str], until: float, latencies: list[float], er
         latencies.append((time.perf_counter() - started) * 1000)
 
 
+def run_clients(base: str, path_lists: list[list[str]], seconds: float) -> tuple[list[float], list[str], float]:
+    """One client thread per list of paths, each looping over its own for `seconds`: latencies (ms), errors,
+    and the seconds it took."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    until = time.monotonic() + seconds
+    threads = [threading.Thread(target=client, args=(base, paths, until, latencies, errors)) for paths in path_lists]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
@@ -89,19 +104,7 @@ def run_load(base: str, server: psutil.Process, clients: int, seconds: float) ->
     warm: list[float] = []
     client(base, request_paths(random.Random(0)), time.monotonic() + 5, warm, [])
     rss_start = server.memory_info().rss
-    latencies: list[float] = []
-    errors: list[str] = []
-    until = time.monotonic() + seconds
-    threads = [
-        threading.Thread(target=client, args=(base, request_paths(random.Random(n)), until, latencies, errors))
-        for n in range(clients)
-    ]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    latencies, errors, elapsed = run_clients(base, [request_paths(random.Random(n)) for n in range(clients)], seconds)
     rss_end = server.memory_info().rss
     latencies.sort()
 

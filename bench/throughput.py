@@ -12,14 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import threading
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
 import psutil
 
+from bench.load import run_clients
 from bench.questions import load_questions
 from bench.serving import ROOT, seeds_index, serving
 
@@ -36,33 +34,10 @@ def search_paths() -> list[str]:
     ]
 
 
-def run_clients(base: str, paths: list[str], clients: int, seconds: float) -> dict:
+def clients_cell(base: str, paths: list[str], clients: int, seconds: float) -> dict:
     """`clients` threads looping over the paths (each from its own offset) for `seconds`."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    until = time.monotonic() + seconds
-
-    def client(offset: int) -> None:
-        position = offset
-        while time.monotonic() < until:
-            path = paths[position % len(paths)]
-            position += 1
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(base + path, timeout=60) as response:
-                    response.read()
-            except OSError as error:
-                errors.append(f"{path}: {error}")
-                continue
-            latencies.append((time.perf_counter() - started) * 1000)
-
-    threads = [threading.Thread(target=client, args=(n * len(paths) // clients,)) for n in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    starts = [n * len(paths) // clients for n in range(clients)]  # each client from its own place in the list
+    latencies, errors, elapsed = run_clients(base, [paths[at:] + paths[:at] for at in starts], seconds)
     latencies.sort()
     at = lambda share: round(latencies[min(len(latencies) - 1, int(share * len(latencies)))], 1)  # noqa: E731
     return {
@@ -88,8 +63,8 @@ def memory(server: psutil.Process) -> list[dict]:
 
 def measure(name: str, index_dir: Path, options: tuple[str, ...], root: Path, paths: list[str]) -> dict:
     with serving(index_dir, *options, root=root) as (base, server):
-        run_clients(base, paths, 4, 3)  # warm every worker and thread
-        cells = [run_clients(base, paths, clients, SECONDS) for clients in CLIENT_COUNTS]
+        clients_cell(base, paths, 4, 3)  # warm every worker and thread
+        cells = [clients_cell(base, paths, clients, SECONDS) for clients in CLIENT_COUNTS]
         return {"name": name, "options": list(options), "cells": cells, "memory": memory(psutil.Process(server.pid))}
 
 
