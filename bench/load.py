@@ -99,13 +99,18 @@ def main() -> None:
     write_results(result)
 
 
+def tree_rss(server: psutil.Process) -> int:
+    """The RSS of the server and every process it forked (gunicorn's workers), in bytes."""
+    return sum(process.memory_info().rss for process in [server, *server.children(recursive=True)])
+
+
 def run_load(base: str, server: psutil.Process, clients: int, seconds: float) -> dict:
     """Warm up once over every path, then run the clients and read the server's memory around it."""
     warm: list[float] = []
     client(base, request_paths(random.Random(0)), time.monotonic() + 5, warm, [])
-    rss_start = server.memory_info().rss
+    rss_start = tree_rss(server)
     latencies, errors, elapsed = run_clients(base, [request_paths(random.Random(n)) for n in range(clients)], seconds)
-    rss_end = server.memory_info().rss
+    rss_end = tree_rss(server)
     latencies.sort()
 
     def percentile(share: float) -> float:
