@@ -110,16 +110,20 @@ def read_corpus(paths: Iterable[str | os.PathLike]) -> Iterator[Article | Proble
 
 def read_inputs(inputs: Iterable[CorpusInput]) -> Iterator[Article | Problem]:
     """Read inputs in order, reporting ids already seen as duplicates."""
+    yield from drop_duplicate_ids(item for corpus_input in inputs for item in read_input(corpus_input))
+
+
+def drop_duplicate_ids(items: Iterable[Article | Problem]) -> Iterator[Article | Problem]:
+    """The items in order, each article whose id came before replaced by a Problem naming where it first came."""
     first_seen: dict[str, str] = {}
-    for corpus_input in inputs:
-        for item in read_input(corpus_input):
-            if isinstance(item, Article):
-                if item.id in first_seen:
-                    reason = f"duplicate id {item.id!r} (first read from {first_seen[item.id]})"
-                    yield Problem(item.origin, item.origin_line, reason)
-                    continue
-                first_seen[item.id] = item.where
-            yield item
+    for item in items:
+        if isinstance(item, Article):
+            if item.id in first_seen:
+                reason = f"duplicate id {item.id!r} (first read from {first_seen[item.id]})"
+                yield Problem(item.origin, item.origin_line, reason)
+                continue
+            first_seen[item.id] = item.where
+        yield item
 
 
 def read_input(corpus_input: CorpusInput) -> Iterator[Article | Problem]:

@@ -38,6 +38,28 @@ class IndexDirError(Exception):
     """The index directory is unusable, busy, or holds no index; the message says which."""
 
 
+def make_manifest(analysis: str, languages: dict, problems: list, **layout) -> dict:
+    """A generation's manifest: when and with which analysis it was built, its languages' counts, what a
+    layout adds (a sharded one: its shards and statistics), and the inputs skipped (Problems or their dicts)."""
+    return {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "analysis": analysis,
+        "languages": languages,
+        **layout,
+        "problems": [
+            p if isinstance(p, dict) else {"path": p.path, "line": p.line, "reason": p.reason} for p in problems
+        ],
+    }
+
+
+def served_generation(index_dir: Path) -> Path:
+    """The folder of the generation being served; IndexDirError, saying how to build one, when there is none."""
+    generation = current_generation(Path(index_dir))
+    if generation is None:
+        raise IndexDirError(f"no index in {index_dir}: run `python -m indexer build` first")
+    return generation
+
+
 def current_generation(index_dir: Path) -> Path | None:
     """Return the folder of the generation being served, or None when nothing was built yet."""
     try:

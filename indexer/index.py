@@ -27,12 +27,13 @@ from indexer.corpus import CorpusInput, find_inputs, read_inputs
 from indexer.documents import Article, Problem
 from indexer.generations import (
     IndexDirError,
-    current_generation,
     discard_generation,
     folder_size,
+    make_manifest,
     new_generation,
     publish_generation,
     read_manifest,
+    served_generation,
     writer_lock,
 )
 from indexer.links import ArticleKeys, KeyFile, LinkReader, LinkWriter, keys_of
@@ -224,6 +225,12 @@ class WriteReport:
     not_found: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def refuse_if_empty(self) -> None:
+        """A fresh build that indexed nothing fails here, saying why, and publishes nothing."""
+        if not self.written:
+            skipped = f"{len(self.problems)} input(s) skipped" if self.problems else "no articles found"
+            raise IndexDirError(f"nothing could be indexed: {skipped}")
+
 
 class _LanguageWriters:
     """Opens one Whoosh writer per language on first use, in one generation folder.
@@ -347,12 +354,12 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
     started = time.perf_counter()
     index_dir = Path(index_dir)
     with writer_lock(index_dir):
-        current = _require_unsharded(_require_current(index_dir))
+        current = _require_unsharded(served_generation(index_dir))
         partial = new_generation(index_dir, copy_from=current)
         writers = _LanguageWriters(partial, _analysis_of(current))
         alignments = LinkWriter(partial)
         report = WriteReport()
-        try:
+        with _undone_on_failure(partial, alignments, writers):
             for doc_id in ids:
                 deleted = sum(
                     writers.writer(lang).delete_by_term("doc_id", doc_id) for lang in writers.existing_languages()
@@ -363,11 +370,6 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
             alignments.finish()
             report.problems = read_manifest(current).get("problems", [])
             return _publish(index_dir, partial, report, started, writers.analysis)
-        except BaseException:
-            alignments.close()
-            writers.cancel()
-            discard_generation(partial)
-            raise
 
 
 def _write_generation(index_dir, paths, copy_current, progress, inputs_found, analysis, jobs) -> WriteReport:
@@ -378,7 +380,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
     if inputs_found:
         inputs_found(inputs)
     with writer_lock(index_dir):
-        current = _require_unsharded(_require_current(index_dir)) if copy_current else None
+        current = _require_unsharded(served_generation(index_dir)) if copy_current else None
         partial = new_generation(index_dir, copy_from=current)
         analysis = analysis or _analysis_of(current)
         alignments = LinkWriter(partial)  # paragraph links, candidates, related-coverage keys
@@ -387,7 +389,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
         else:
             writers = _LanguageWriters(partial, analysis, alignments.add_keys)
         report = WriteReport(problems=problems)
-        try:
+        with _undone_on_failure(partial, alignments, writers):
             for item in read_inputs(_reporting_progress(inputs, progress)):
                 if isinstance(item, Problem):
                     report.problems.append(item)
@@ -395,19 +397,24 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                 alignments.add(item)  # first: replacing an article there forgets its old keys
                 writers.write(item, replace=copy_current)
                 report.written[item.lang] += 1
-            if not report.written and not copy_current:
-                raise IndexDirError(
-                    "nothing could be indexed: "
-                    + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
-                )
+            if not copy_current:
+                report.refuse_if_empty()
             writers.commit(meanwhile=alignments.align)  # the parent aligns while parallel workers still write
             alignments.save()
             return _publish(index_dir, partial, report, started, writers.analysis)
-        except BaseException:
-            alignments.close()
-            writers.cancel()
-            discard_generation(partial)
-            raise
+
+
+@contextmanager
+def _undone_on_failure(partial: Path, alignments: LinkWriter, writers) -> Iterator[None]:
+    """A write that fails or is interrupted leaves nothing behind: its writers cancelled, its store closed, its
+    new generation deleted; the served one was never touched."""
+    try:
+        yield
+    except BaseException:
+        alignments.close()
+        writers.cancel()
+        discard_generation(partial)
+        raise
 
 
 def _reporting_progress(inputs: list[CorpusInput], progress: ProgressCallback | None) -> Iterator[CorpusInput]:
@@ -427,13 +434,6 @@ def _require_unsharded(generation: Path) -> Path:
     return generation
 
 
-def _require_current(index_dir: Path) -> Path:
-    current = current_generation(index_dir)
-    if current is None:
-        raise IndexDirError(f"no index in {index_dir}: run `python -m indexer build` first")
-    return current
-
-
 def _analysis_of(generation: Path) -> str:
     return read_manifest(generation).get("analysis", SETU)
 
@@ -441,20 +441,9 @@ def _analysis_of(generation: Path) -> str:
 def _publish(index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str) -> WriteReport:
     report.languages = _count_languages(partial)
     report.seconds = round(time.perf_counter() - started, 3)
-    manifest = {
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "analysis": analysis,
-        "languages": report.languages,
-        "problems": [_problem_dict(p) for p in report.problems],
-    }
+    manifest = make_manifest(analysis, report.languages, report.problems)
     report.generation = publish_generation(index_dir, partial, manifest).name
     return report
-
-
-def _problem_dict(problem: Problem | dict) -> dict:
-    if isinstance(problem, dict):
-        return problem
-    return {"path": problem.path, "line": problem.line, "reason": problem.reason}
 
 
 def _count_languages(generation: Path) -> dict[str, dict[str, int]]:
@@ -473,7 +462,7 @@ def _count_languages(generation: Path) -> dict[str, dict[str, int]]:
 def index_stats(index_dir: Path) -> dict:
     """Return the served generation's languages, article and passage counts, and size on disk."""
     index_dir = Path(index_dir)
-    generation = _require_current(index_dir)
+    generation = served_generation(index_dir)
     manifest = read_manifest(generation)
     return {
         "generation": generation.name,
@@ -486,17 +475,38 @@ def index_stats(index_dir: Path) -> dict:
     }
 
 
+class ThreadSearchers:
+    """Each thread's searchers by language, opened on first use and kept, as context managers leaving them open.
+
+    A Whoosh reader keeps file positions, so threads cannot share one; opening one reads every
+    segment's files, which cost more than most searches (py-spy); a generation never changes,
+    so a searcher stays valid as long as the index set that opened it.
+    """
+
+    def __init__(self, open_searcher: Callable[[str], object]):
+        self.open_searcher = open_searcher
+        self._opened = threading.local()
+
+    def __call__(self, lang: str):
+        searchers = getattr(self._opened, "searchers", None)
+        if searchers is None:
+            searchers = self._opened.searchers = {}
+        if lang not in searchers:
+            searchers[lang] = self.open_searcher(lang)
+        return nullcontext(searchers[lang])
+
+
 class IndexSet:
     """The served generation's per-language indexes, opened once for reading."""
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        generation = _require_current(self.index_dir)
+        generation = served_generation(self.index_dir)
         self.generation = generation.name
         self.manifest = read_manifest(generation)
         self.indexes = {lang: whoosh_index.open_dir(generation / lang) for lang in self.manifest["languages"]}
         self.links = LinkReader(generation)
-        self._opened = threading.local()  # each thread's searchers: a Whoosh reader keeps file positions
+        self._searchers = ThreadSearchers(lambda lang: self.indexes[lang].searcher())
 
     @property
     def languages(self) -> list[str]:
@@ -504,17 +514,8 @@ class IndexSet:
         return sorted(self.indexes)
 
     def searcher(self, lang: str):
-        """This thread's searcher on one language's index, as a context manager that leaves it open.
-
-        Opening one reads every segment's files, which cost more than most searches (py-spy);
-        a generation never changes, so a searcher stays valid as long as its IndexSet.
-        """
-        searchers = getattr(self._opened, "searchers", None)
-        if searchers is None:
-            searchers = self._opened.searchers = {}
-        if lang not in searchers:
-            searchers[lang] = self.indexes[lang].searcher()
-        return nullcontext(searchers[lang])
+        """This thread's searcher on one language's index, as a context manager that leaves it open."""
+        return self._searchers(lang)
 
     def analyzer(self, lang: str) -> WhooshAnalyzer:
         """The analyzer this language's index was built with; its `tokens()` gives our Tokens."""
@@ -555,9 +556,7 @@ class LiveIndexSet:
 
         A request already running keeps the set it has.
         """
-        generation = current_generation(self.index_dir)
-        if generation is None:
-            raise IndexDirError(f"no index in {self.index_dir}: run `python -m indexer build` first")
+        generation = served_generation(self.index_dir)
         opened = self._opened
         if opened is None or opened.generation != generation.name:
             with self._lock:

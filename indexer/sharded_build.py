@@ -18,9 +18,9 @@ from whoosh import index as whoosh_index
 
 from indexer.analysis import SETU
 from indexer.cluster import Cluster
-from indexer.corpus import CorpusInput, find_inputs, read_input
+from indexer.corpus import CorpusInput, drop_duplicate_ids, find_inputs, read_input
 from indexer.documents import Article, Problem
-from indexer.generations import IndexDirError, discard_generation, new_generation, publish_generation, writer_lock
+from indexer.generations import discard_generation, make_manifest, new_generation, publish_generation, writer_lock
 from indexer.index import WRITER_LIMIT_MB, WriteReport, schema_for, write_article
 from indexer.links import KeyFile, LinkWriter
 from indexer.shards import AUTO, language_statistics, shard_count, shard_folder, shard_of, shard_statistics
@@ -52,11 +52,7 @@ def build_sharded_index(
         try:
             articles, skipped = _read_on_workers(cluster, inputs)
             report = WriteReport(problems=problems + skipped, written=Counter(a.lang for a in articles))
-            if not articles:
-                raise IndexDirError(
-                    "nothing could be indexed: "
-                    + (f"{len(report.problems)} input(s) skipped" if report.problems else "no articles found")
-                )
+            report.refuse_if_empty()
             plan = _plan_shards(articles, shards, choose_shard)
             key_files = {shard: str(partial / f"keys-{shard[0]}-{shard[1]}.sqlite") for shard in plan}
             writes = [
@@ -78,17 +74,10 @@ def build_sharded_index(
 def _read_on_workers(cluster: Cluster, inputs: list[CorpusInput]) -> tuple[list[Article], list[Problem]]:
     """Read every input on the workers; keep the first article of each id, in input order, as one machine does."""
     batches = [inputs[i : i + INPUTS_PER_READ_TASK] for i in range(0, len(inputs), INPUTS_PER_READ_TASK)]
-    articles, problems, first_seen = [], [], {}
-    for batch in cluster.run_all((_read_batch, (batch,)) for batch in batches):
-        for item in batch:
-            if isinstance(item, Problem):
-                problems.append(item)
-            elif item.id in first_seen:
-                reason = f"duplicate id {item.id!r} (first read from {first_seen[item.id]})"
-                problems.append(Problem(item.origin, item.origin_line, reason))
-            else:
-                first_seen[item.id] = item.where
-                articles.append(item)
+    read = cluster.run_all((_read_batch, (batch,)) for batch in batches)
+    articles, problems = [], []
+    for item in drop_duplicate_ids(item for batch in read for item in batch):
+        (problems if isinstance(item, Problem) else articles).append(item)
     return articles, problems
 
 
@@ -160,14 +149,9 @@ def _manifest(analysis: str, shard_stats: dict[tuple[str, int], dict], problems:
     shards: dict[str, list[dict]] = {}
     for (lang, k), stats in shard_stats.items():
         shards.setdefault(lang, []).append({"folder": shard_folder(Path(), lang, k).as_posix(), **stats})
-    return {
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "analysis": analysis,
-        "languages": {
-            lang: {"articles": sum(s["articles"] for s in found), "passages": sum(s["passages"] for s in found)}
-            for lang, found in shards.items()
-        },
-        "shards": shards,
-        "statistics": {lang: language_statistics(found) for lang, found in shards.items()},
-        "problems": [{"path": p.path, "line": p.line, "reason": p.reason} for p in problems],
+    languages = {
+        lang: {"articles": sum(s["articles"] for s in found), "passages": sum(s["passages"] for s in found)}
+        for lang, found in shards.items()
     }
+    statistics = {lang: language_statistics(found) for lang, found in shards.items()}
+    return make_manifest(analysis, languages, problems, shards=shards, statistics=statistics)

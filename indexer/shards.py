@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
-from contextlib import nullcontext
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
-from indexer.generations import IndexDirError, current_generation, read_manifest
-from indexer.index import IndexSet, WhooshAnalyzer
+from indexer.generations import current_generation, read_manifest, served_generation
+from indexer.index import IndexSet, ThreadSearchers, WhooshAnalyzer
 from indexer.links import LinkReader
 
 # Fewer articles than this per shard, and a language gets fewer shards: a small language gets one.
@@ -92,9 +90,7 @@ class ShardedIndexSet:
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        folder = current_generation(self.index_dir)
-        if folder is None:
-            raise IndexDirError(f"no index in {self.index_dir}: run `python -m indexer build` first")
+        folder = served_generation(self.index_dir)
         self.folder = folder
         self.generation = folder.name
         self.manifest = read_manifest(folder)
@@ -103,7 +99,9 @@ class ShardedIndexSet:
             lang: [whoosh_index.open_dir(shard_folder(folder, lang, k)).reader() for k in range(len(shards))]
             for lang, shards in self.manifest["shards"].items()
         }
-        self._opened = threading.local()  # each thread's searchers, as IndexSet keeps them
+        self._searchers = ThreadSearchers(
+            lambda lang: Searcher(_combined_reader(self._shard_readers[lang]), closereader=False)
+        )
 
     @property
     def languages(self) -> list[str]:
@@ -120,12 +118,7 @@ class ShardedIndexSet:
 
     def searcher(self, lang: str):
         """This thread's searcher over every shard of a language, as a context manager that leaves it open."""
-        searchers = getattr(self._opened, "searchers", None)
-        if searchers is None:
-            searchers = self._opened.searchers = {}
-        if lang not in searchers:
-            searchers[lang] = Searcher(_combined_reader(self._shard_readers[lang]), closereader=False)
-        return nullcontext(searchers[lang])
+        return self._searchers(lang)
 
     def analyzer(self, lang: str) -> WhooshAnalyzer:
         """The analyzer this language's shards were built with."""

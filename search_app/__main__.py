@@ -16,7 +16,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 from waitress import serve
 
-from indexer.generations import IndexDirError, current_generation
+from indexer.generations import IndexDirError, served_generation
 from indexer.search import warm
 from search_app import create_app
 
@@ -37,8 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cluster", metavar="SCHEDULER", help="search on a Dask cluster: its address, or local:N")
     args = parser.parse_args(argv)
     try:
-        if current_generation(args.index_dir) is None:
-            raise IndexDirError(f"no index in {args.index_dir}: run `python -m indexer build` first")
+        served_generation(args.index_dir)
     except IndexDirError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
