@@ -92,13 +92,11 @@ def _build(args) -> int:
 
 def _build_on_cluster(args) -> int:
     """A sharded build on a Dask cluster (imported here: Dask is needed only with --cluster)."""
-    from indexer.cluster import Cluster, ClusterError
+    from indexer.cluster import connect_or_report
     from indexer.sharded_build import build_sharded_index
 
-    try:
-        cluster = Cluster(args.cluster)
-    except ClusterError as error:
-        print(f"error: {error}", file=sys.stderr)
+    cluster = connect_or_report(args.cluster)
+    if cluster is None:
         return 1
     with cluster:
         report = build_sharded_index(args.index_dir, args.paths, cluster, args.shards, args.analysis)

@@ -7,6 +7,7 @@ Indexing and search call only these names, never Dask itself, so another engine
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -51,6 +52,16 @@ class PendingCall:
             return self._future.result(timeout=max(timeout, 0.001))
         except Exception as error:  # a dead worker, a timeout and a remote exception all mean: ask elsewhere
             raise CallFailed(f"{type(error).__name__}: {error}") from error
+
+
+def connect_or_report(address: str) -> Cluster | None:
+    """The cluster at `address` (or `local:N`), or None after saying on stderr why it could not be reached:
+    what both command lines (`indexer build --cluster`, `search_app --cluster`) do first."""
+    try:
+        return Cluster(address)
+    except ClusterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
 
 
 class Cluster:

@@ -81,13 +81,11 @@ class PreforkServer(BaseApplication):
 
 def _serve_on_cluster(args) -> int:
     """Serve a sharded index directory whose shards are searched on a Dask cluster (Dask imported only here)."""
-    from indexer.cluster import Cluster, ClusterError
+    from indexer.cluster import connect_or_report
     from indexer.distributed_search import LiveClusterIndexSet
 
-    try:
-        cluster = Cluster(args.cluster)
-    except ClusterError as error:
-        print(f"error: {error}", file=sys.stderr)
+    cluster = connect_or_report(args.cluster)
+    if cluster is None:
         return 1
     with cluster:
         indexes = LiveClusterIndexSet(args.index_dir, cluster)
