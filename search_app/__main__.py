@@ -67,6 +67,10 @@ class PreforkServer(BaseApplication):
             "accesslog": None,
             "control_socket_disable": True,
             "graceful_timeout": 3,  # a stopped server stops: searches take milliseconds
+            # No request-line limit of gunicorn's own (8 KB at most, or none): its 414 is an HTML page, while
+            # the app refuses an overlong query itself with the JSON error shape (a 500-character Bengali
+            # query is already 4.5 KB percent-encoded).
+            "limit_request_line": 0,
             "when_ready": lambda server: print(serving, flush=True),
         }
         super().__init__()

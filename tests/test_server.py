@@ -34,3 +34,10 @@ def test_bad_requests_over_http_are_json_errors_not_crashes(live_server, path):
     status, _, data = get(live_server + path)
     assert status in (400, 404)
     assert set(data["error"]) == {"code", "message"}
+
+
+def test_an_overlong_query_gets_the_json_error_not_the_servers_own_page(live_server):
+    # 3,000 Bengali letters are 27 KB percent-encoded: past gunicorn's default request-line limit (4 KB).
+    status, headers, data = get(f"{live_server}/api/v1/search?q={quote('ক' * 3000)}")
+    assert status == 400 and headers["Content-Type"].startswith("application/json")
+    assert "q" in data["error"]["message"]
