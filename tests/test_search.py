@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer.index import build_index, open_index_set
 from indexer.search import get_article, search
+from indexer.search.plan import MAX_EXPANSIONS
 
 from .conftest import run_cli
 
@@ -218,3 +220,17 @@ def test_a_whole_question_finds_the_passage_that_answers_it(index_set):
     question = "현재 몇 명의 어린이가 센터에서 관리 지원을 받고 있나요?"
     hits = search(index_set, question, lang="ko", per="passage")["hits"]
     assert (hits[0]["doc_id"], hits[0]["passage"]["index"]) == ("001_e7969bfd07bd7312", 1)
+
+
+def test_a_prefix_matches_its_most_common_completions_only(tmp_path):
+    # 60 completions of "zq": zqaa is in every article, each other one in one article; the cap keeps 50.
+    words = ["zq" + a + b for a in "abcdefghij" for b in "abcdef"]
+    records = [{"id": f"p{n}", "lang": "en", "title": f"Note {n}", "paragraphs": [f"zqaa and {word} met."]}
+               for n, word in enumerate(words)]  # fmt: skip
+    corpus = tmp_path / "prefix.jsonl"
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    build_index(tmp_path / "index", [corpus])
+    hits = search(open_index_set(tmp_path / "index"), "zq*", lang="en", per="passage", limit=100)["hits"]
+    marked = {word for hit in hits for word in words if f"<mark>{word}</mark>" in hit["passage"]["highlight"]}
+    assert len(hits) == len(words)  # every passage has the common completion
+    assert "zqaa" in marked and len(marked) == MAX_EXPANSIONS
