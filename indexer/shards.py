@@ -21,9 +21,10 @@ from indexer.links import LinkReader
 
 # Fewer articles than this per shard, and a language gets fewer shards: a small language gets one.
 MIN_ARTICLES_PER_SHARD = 5
-# Passages per shard that `--shards auto` aims at: a shard of this size answers a query within the
-# per-shard latency budget of docs/cluster.md on one core.
-AUTO_PASSAGES_PER_SHARD = 2_000_000
+# Passages per shard that `--shards auto` aims at: a shard of this size answers a round within a 50 ms
+# per-shard budget on one core (bench/results/query_speed-1m.md: a 111k-passage language index has a
+# library p95 of 81-112 ms for English and Korean), so a language past it is split (docs/cluster.md).
+AUTO_PASSAGES_PER_SHARD = 50_000
 # The fields BM25F scores, whose length totals a manifest records per language.
 SCORED_FIELDS = ("title", "text", "byline")
 AUTO = "auto"

@@ -27,7 +27,7 @@ from indexer.search import search  # noqa: E402
 from indexer.search.plan import plan_query  # noqa: E402
 from indexer.search.ranking import order, rank_passages  # noqa: E402
 from indexer.sharded_build import build_sharded_index  # noqa: E402
-from indexer.shards import ShardedIndexSet, shard_folder, shard_of  # noqa: E402
+from indexer.shards import ShardedIndexSet, shard_count, shard_folder, shard_of  # noqa: E402
 from search_app import create_app  # noqa: E402
 
 from .conftest import DATA, SEEDS, run_cli  # noqa: E402
@@ -204,6 +204,13 @@ def test_one_worker_and_four_workers_build_identical_shards(tmp_path):
     one, four_workers = shard_contents(tmp_path / "one"), shard_contents(tmp_path / "four")
     assert one == four_workers
     assert len(one["en"]) == one["languages"]["en"]["passages"] > 0
+
+
+def test_shards_auto_splits_a_language_past_the_per_shard_size_and_keeps_a_small_one_whole():
+    assert shard_count(articles=7_000, passages=111_000, requested="auto") == 3
+    assert shard_count(articles=60, passages=900, requested="auto") == 1
+    assert shard_count(articles=12, passages=900_000, requested="auto") == 2  # at least 5 articles a shard
+    assert shard_count(articles=60, passages=900, requested=4) == 4
 
 
 def test_articles_go_to_shards_by_a_stable_hash():
