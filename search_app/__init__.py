@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from indexer.index import LiveIndexSet
+from indexer.shards import open_any_index_set
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -19,7 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     cluster_indexes = app.config.get("CLUSTER_INDEXES")  # with --cluster: a LiveClusterIndexSet
-    app.extensions["setu.indexes"] = cluster_indexes or LiveIndexSet(app.config["INDEX_DIR"])
+    # Without a cluster, a sharded index is read here as one index of its shards.
+    app.extensions["setu.indexes"] = cluster_indexes or LiveIndexSet(app.config["INDEX_DIR"], open_any_index_set)
 
     from search_app import api, errors, pages, security
 
