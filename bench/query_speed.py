@@ -121,6 +121,7 @@ def markdown(report: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--out", default="query_speed", help="results file name in bench/results")
     args = parser.parse_args()
     sentences = sample_sentences()
     queries = make_queries(sentences)
@@ -128,8 +129,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         report["rows"] = [measure(size, sentences, queries, Path(scratch)) for size in args.sizes]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "query_speed.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    (RESULTS / "query_speed.md").write_text(markdown(report), encoding="utf-8")
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (RESULTS / f"{args.out}.md").write_text(markdown(report), encoding="utf-8")
     print(markdown(report))
 
 
