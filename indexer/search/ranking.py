@@ -45,7 +45,8 @@ PROXIMITY_FIELD = "text"
 # Matches between two of Whoosh's attempts to prune its matcher tree (its default is 10): each attempt walks the
 # whole tree, which for a prefix's 150 completions cost more than the pruning saved (এক* at 100k: 355 -> 178 ms).
 MATCHES_BETWEEN_PRUNING = 200
-PER_ARTICLE, PER_PASSAGE = "article", "passage"
+# A search that shows one passage per article (its best), as opposed to every passage.
+PER_ARTICLE = "article"
 
 # Each open reader's column readers: opening one reads an offset for every passage, which a search did per
 # hit and language (py-spy: a third of a Bengali query); weak, so a swapped-out generation's readers can go.
