@@ -222,15 +222,16 @@ def http_latency(base: str, queries: list[dict]) -> dict:
     samples: dict[str, list[float]] = {}
     for query in queries:
         url = f"{base}/api/v1/search?{urlencode({'q': query['q']})}"
-        _get(url)
+        fetch(url)
         for _ in range(RUNS):
             started = time.perf_counter()
-            _get(url)
+            fetch(url)
             samples.setdefault(f"{query['lang']} {query['kind']}", []).append((time.perf_counter() - started) * 1000)
     return _percentiles(samples)
 
 
-def _get(url: str) -> None:
+def fetch(url: str) -> None:
+    """GET `url` and read the whole answer (what a client waits for)."""
     with urllib.request.urlopen(url, timeout=120) as response:
         response.read()
 
@@ -270,7 +271,7 @@ def _throughput(base: str, queries: list[dict], clients: int) -> float:
     def client(number: int) -> None:
         position = number
         while time.monotonic() < until:
-            _get(urls[position % len(urls)])
+            fetch(urls[position % len(urls)])
             position += 1
             done[number] += 1
 

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from whoosh import index as whoosh_index
 from whoosh.qparser import OrGroup, QueryParser
 
-from bench.performance import QUERY_LANGS, _get, make_queries, sample_sentences, write_synthetic_corpus
+from bench.performance import QUERY_LANGS, fetch, make_queries, sample_sentences, write_synthetic_corpus
 from bench.serving import ROOT, serving
 from bench.whoosh_baseline import write_plain_indexes
 from indexer.index import open_index_set
@@ -88,7 +88,7 @@ def measure(passages: int, sentences: dict, queries: list[dict], scratch: Path) 
     row["library"] = timed(lambda query: search(index_set, query["q"], lang=query["lang"], per="passage"), queries)
     with serving(setu_dir) as (base, _):
         url = base + "/api/v1/search?"
-        row["http"] = timed(lambda query: _get(url + urlencode({"q": query["q"], "lang": query["lang"],
+        row["http"] = timed(lambda query: fetch(url + urlencode({"q": query["q"], "lang": query["lang"],
                                                                  "per": "passage"})), queries)  # fmt: skip
     return row
 
