@@ -1,8 +1,8 @@
 """What a reader is shown: hits highlighted from stored spans, translations and articles read by key.
 
 Each shown hit costs the same whatever the corpus size: its stored fields, its
-terms' spans, and its story's other articles looked up by id in the alignment
-store and the Whoosh term index (never a scan of every language's index).
+terms' spans, and its story's other articles looked up by group in the alignment
+store and by id in each language's table of passages (never a scan of an index).
 """
 
 from __future__ import annotations
