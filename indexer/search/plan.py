@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from whoosh import query as q
+
+# Every disjunction is Whoosh's binary tree of unions (DefaultOr): the preloaded array Or that Whoosh picks for
+# an index under 5,000 passages prunes wrongly once a top-k search raises its minimum score (5 of the true top
+# 60 missing on a test index), and the tree is what it picks for larger indexes anyway.
 from whoosh.query.compound import DefaultOr
 
 from indexer.analysis import GRAM, QUERY, STEM, WORD, Token
@@ -26,9 +30,6 @@ EXACT_WORD_BOOST = 2.0
 # stop word too (누가 → 누구). Elsewhere only the surface word counts, as in Lucene, since a stem can equal a
 # listed word by chance (Bengali কাজের → কাজ).
 BASE_FORM_STOP_LISTS = frozenset({"ko"})
-# Every disjunction is Whoosh's binary tree of unions (DefaultOr): the preloaded array Or that Whoosh picks for
-# an index under 5,000 passages prunes wrongly once a top-k search raises its minimum score (5 of the true top
-# 60 missing on a test index), and the tree is what it picks for larger indexes anyway.
 _NORMALIZED_STOP_WORDS: dict[tuple[str, str, bool], frozenset[str]] = {}
 
 
@@ -97,14 +98,15 @@ class _ClauseBuilder:
         stop words alone keeps them as its clauses."""
         base_forms = self.lang in BASE_FORM_STOP_LISTS
         stops = _normalized_stop_words(self.analyzer, self.lang, base_forms)
+        built = self.clauses(parsed_clauses)
         kept, stopped = [], []
-        for clause, tokens in self.clauses(parsed_clauses):
+        for clause, tokens in built:
             if tokens and _is_stop_word(tokens, stops, base_forms):
                 stopped.append((next((t.text for t in tokens if t.role == WORD), tokens[0].text), clause))
             else:
                 kept.append(clause)
         if not kept:
-            return [clause for clause, _ in self.clauses(parsed_clauses)], []
+            return [clause for clause, _ in built], []
         return kept, stopped
 
     def clauses(self, parsed_clauses: list[Clause]) -> list[tuple[ClausePlan, list[Token] | None]]:
@@ -139,8 +141,8 @@ class _ClauseBuilder:
 
 class CommonPrefix(q.Prefix):
     """A prefix matching its MAX_EXPANSIONS most common completions in the field, as Elasticsearch's
-    `max_expansions` does: a short Bengali prefix (এক*) completes to thousands of words whose postings
-    Whoosh would all read (3 s p95 at 1M passages)."""
+    `max_expansions` does: Whoosh reads the postings of every completion, and a short prefix in a large
+    archive can have thousands (this bounds the worst case; the sample's prefixes have fewer than 50)."""
 
     def _btexts(self, ixreader):
         completions = ixreader.expand_prefix(self.fieldname, self.text)
