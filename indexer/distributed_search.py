@@ -218,10 +218,11 @@ class ClusterIndexSet(ShardedIndexSet):
             with self._lock:
                 live = self.replicas[shard]
                 replica = live[next(self._turn) % len(live)] if live else None
-            if not self._readmit(shard, asked, wait=replica is None) and replica is None:
-                return None
             if replica is None:
+                if not self._readmit(shard, asked, wait=True):
+                    return None
                 continue
+            self._readmit(shard, asked, wait=False)  # takes back the replicas whose check has answered meanwhile
             try:
                 return replica, self.cluster.call(replica, method, *arguments), time.monotonic() + self.deadline
             except Exception:  # the replica's worker is gone before the call even left

@@ -63,7 +63,11 @@ class Candidate:
     score: float
     words_matched: int
     all_words: bool
-    tier: int = 0  # 1 for a passage holding every word of a short query: listed before the rest
+
+    @property
+    def listed_first(self) -> bool:
+        """Whether it holds every word of a short (keyword) query: such passages come before the rest."""
+        return self.all_words and self.words_matched <= STRICT_MAX_WORDS
 
 
 @dataclass
@@ -136,7 +140,7 @@ def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[C
     stopped = _stop_word_scores(searcher, plan, docnums)  # added to the score, not to the BM25F they were cut by
     if len(plan.clauses) == 1:  # every candidate matches the one clause, and proximity needs two
         return [
-            Candidate(docnum, doc_ids[docnum], bm25, bm25 + stopped.get(docnum, 0.0), 1, True, 1)
+            Candidate(docnum, doc_ids[docnum], bm25, bm25 + stopped.get(docnum, 0.0), 1, True)
             for docnum, bm25 in scored
         ]
     weights = clause_weights(searcher, plan)
@@ -149,9 +153,7 @@ def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[C
         coordination = sum(weights[n] for n in hits) / total_weight
         near = proximity([positions[n].get(docnum, ()) for n in hits], [weights[n] for n in hits])
         score = (bm25 + stopped.get(docnum, 0.0)) * coordination**COORDINATION_POWER + PROXIMITY_WEIGHT * near
-        every = len(hits) == len(plan.clauses)
-        tier = int(every and len(plan.clauses) <= STRICT_MAX_WORDS)
-        candidates.append(Candidate(docnum, doc_ids[docnum], bm25, score, len(hits), every, tier))
+        candidates.append(Candidate(docnum, doc_ids[docnum], bm25, score, len(hits), len(hits) == len(plan.clauses)))
     return candidates
 
 
@@ -255,6 +257,12 @@ def order(lists: list[CandidateList], depth: int) -> list[tuple[str, Candidate, 
         best = max((c.score for c in kept), default=1.0) or 1.0
         ordered += [(found.lang, c, c.score / best if normalize else c.score) for c in kept]
     ordered.sort(
-        key=lambda item: (-item[1].tier, -round(item[2], SCORE_DIGITS), item[0], item[1].doc_id, item[1].docnum)
+        key=lambda item: (
+            not item[1].listed_first,
+            -round(item[2], SCORE_DIGITS),
+            item[0],
+            item[1].doc_id,
+            item[1].docnum,
+        )
     )
     return ordered
