@@ -27,7 +27,7 @@ from bench.performance import QUERY_LANGS, fetch, make_queries, sample_sentences
 from bench.serving import ROOT, serving
 from bench.whoosh_baseline import write_plain_indexes
 from indexer.index import open_index_set
-from indexer.search import search
+from indexer.search import search, warm
 
 RESULTS = ROOT / "bench" / "results"
 SIZES = (10_000, 100_000)
@@ -83,7 +83,7 @@ def measure(passages: int, sentences: dict, queries: list[dict], scratch: Path) 
                    cwd=ROOT, check=True, capture_output=True)  # fmt: skip
     write_plain_indexes(corpus, plain_dir)
     index_set = open_index_set(setu_dir)
-    index_set.warm()
+    warm(index_set)
     row = {"passages": passages, "plain": timed(plain_whoosh(plain_dir), queries)}
     row["library"] = timed(lambda query: search(index_set, query["q"], lang=query["lang"], per="passage"), queries)
     with serving(setu_dir) as (base, _):

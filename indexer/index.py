@@ -22,7 +22,7 @@ from whoosh.analysis import Token as WhooshToken
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.formats import Characters, Positions
 
-from indexer.analysis import INDEX, QUERY, SETU, Token, analyzer_for
+from indexer.analysis import INDEX, SETU, Token, analyzer_for
 from indexer.corpus import CorpusInput, find_inputs, read_inputs
 from indexer.documents import Article, Problem
 from indexer.generations import (
@@ -520,17 +520,6 @@ class IndexSet:
     def analyzer(self, lang: str) -> WhooshAnalyzer:
         """The analyzer this language's index was built with; its `tokens()` gives our Tokens."""
         return self.indexes[lang].schema["text"].analyzer
-
-    def warm(self) -> None:
-        """Load what a first search in each language would, before any reader waits for it.
-
-        Kiwi's model alone takes about 2 s to load; each analyzer is run on a headline of its own index.
-        """
-        for lang in self.languages:
-            with self.searcher(lang) as searcher:
-                docnum = next(iter(searcher.reader().all_doc_ids()), None)
-                if docnum is not None:
-                    self.analyzer(lang).tokens(searcher.stored_fields(docnum)["title"], QUERY)
 
 
 def open_index_set(index_dir: Path) -> IndexSet:

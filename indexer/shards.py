@@ -125,8 +125,6 @@ class ShardedIndexSet:
         """The analyzer this language's shards were built with."""
         return self._shard_readers[lang][0].schema["text"].analyzer
 
-    warm = IndexSet.warm  # the same: each language's analyzer run once on a headline of its own
-
 
 def _combined_reader(readers: list) -> MultiReader:
     """One reader over shards' segments, flattened so Whoosh scores every segment with the top reader's stats."""

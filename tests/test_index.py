@@ -175,9 +175,10 @@ def test_warming_an_index_set_loads_kiwi_before_the_first_korean_query(built_ind
         "import sys\n"
         "from indexer.analysis.korean import kiwi_analyzer\n"
         "from indexer.index import open_index_set\n"
+        "from indexer.search import warm\n"
         "indexes = open_index_set(sys.argv[1])\n"
         "before = kiwi_analyzer.cache_info().currsize\n"
-        "indexes.warm()\n"
+        "warm(indexes)\n"
         "print(before, kiwi_analyzer.cache_info().currsize)\n"
     )
     done = subprocess.run([sys.executable, "-c", script, str(built_index)], capture_output=True, text=True, check=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import weakref
 
+from indexer.analysis import QUERY
 from indexer.index import HEADLINE_ONLY
 from indexer.search.highlight import Highlighter
 from indexer.search.ranking import Candidate, column
@@ -21,11 +22,13 @@ _TABLE_LOCK = threading.Lock()
 
 
 def warm(index_set) -> None:
-    """Load what a first search would before a reader waits for it: each language's analyzer (Kiwi's model
-    takes about 2 s) and its table of articles' passages."""
-    index_set.warm()
+    """Load what a first search would before a reader waits for it: each language's analyzer, run once on a
+    headline of its own index (Kiwi's model takes about 2 s), and its table of articles' passages."""
     for lang in index_set.languages:
-        _passage_table(index_set, lang)
+        docnums = next(iter(_passage_table(index_set, lang).values()), None)
+        if docnums:
+            with index_set.searcher(lang) as searcher:
+                index_set.analyzer(lang).tokens(searcher.stored_fields(docnums[0])["title"], QUERY)
 
 
 def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[str, set[str]]) -> list[dict]:
