@@ -39,7 +39,10 @@ def clients_cell(base: str, paths: list[str], clients: int, seconds: float) -> d
     starts = [n * len(paths) // clients for n in range(clients)]  # each client from its own place in the list
     latencies, errors, elapsed = run_clients(base, [paths[at:] + paths[:at] for at in starts], seconds)
     latencies.sort()
-    at = lambda share: round(latencies[min(len(latencies) - 1, int(share * len(latencies)))], 1)  # noqa: E731
+
+    def at(share: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(share * len(latencies)))], 1)
+
     return {
         "clients": clients,
         "n": len(latencies),

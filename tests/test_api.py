@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -10,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft202012Validator
 
+from indexer.generations import current_generation
 from indexer.index import build_index
 from search_app import create_app
 
@@ -193,10 +195,6 @@ def _encode(pair: str) -> str:
 
 def copy_of_index(built_index: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the test index to break on purpose, and its served generation's alignment store."""
-    import shutil
-
-    from indexer.generations import current_generation
-
     index_dir = tmp_path / "index"
     shutil.copytree(built_index, index_dir)
     return index_dir, current_generation(index_dir) / "alignment.sqlite"
