@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import icu
 from whoosh import index as whoosh_index
-from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 from whoosh.scoring import BM25F
+
+from indexer.analysis import ICU_ONLY, QUERY
+from indexer.index import WhooshAnalyzer
 
 # (doc_id, position, title, text): one passage, as Setu indexes it.
 Passage = tuple[str, int, str, str]
@@ -137,61 +138,17 @@ def lucene_document(java: SimpleNamespace, doc_id: str, position: int, title: st
     return document
 
 
-# ICU word-break rule statuses below this are spaces and punctuation (UBRK_WORD_NONE_LIMIT).
-ICU_WORD_NONE_LIMIT = 100
-
-
-def icu_words(word_break: icu.BreakIterator, text: str) -> Iterator[str]:
-    """ICU's word segments of `text` that hold a letter or a digit (by rule status: not spaces or punctuation)."""
-    unicode_text = icu.UnicodeString(text)  # ICU's offsets are UTF-16 units: slice them in ICU's own string
-    word_break.setText(unicode_text)
-    start = word_break.first()
-    for end in word_break:
-        if word_break.getRuleStatus() >= ICU_WORD_NONE_LIMIT:
-            yield str(unicode_text[start:end])
-        start = end
-
-
-class IcuWordTokenizer(Tokenizer):
-    """Whoosh tokenizer: ICU word break for a locale, each word casefolded; no stemming, no stop words."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __getstate__(self) -> dict:
-        return {"lang": self.lang}  # Whoosh pickles the schema; a BreakIterator does not pickle
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.lang == self.lang
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.lang))
-
-    @functools.cached_property
-    def word_break(self) -> icu.BreakIterator:
-        return icu.BreakIterator.createWordInstance(icu.Locale(self.lang))
-
-    def __call__(self, value: str, positions: bool = False, start_pos: int = 0, mode: str = "", **kwargs) -> Iterator:
-        """Tokens for Whoosh; character offsets are not recorded (the fields need positions only)."""
-        kwargs.pop("chars", None)
-        token = Token(positions, False, removestops=kwargs.pop("removestops", True), mode=mode)
-        for pos, word in enumerate(icu_words(self.word_break, value)):
-            token.text, token.boost, token.stopped = word.casefold(), 1.0, False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
-
-
 class WhooshIcuBM25:
-    """Whoosh BM25F at its defaults over ICU words: title and text fields, the query an Or of Terms on both."""
+    """Whoosh BM25F at its defaults over ICU words (the project's own ICU baseline analysis: word break, NFKC
+    casefold, digit folding; no stems, no stop words): title and text fields, the query an Or of Terms on both."""
 
-    def __init__(self, analyzer: IcuWordTokenizer, index: Any):
+    def __init__(self, analyzer: WhooshAnalyzer, index: Any):
         self.analyzer, self.index = analyzer, index
         self.searcher = index.searcher(weighting=BM25F())
 
     @classmethod
     def build(cls, lang: str, passages: Sequence[Passage], workdir: Path) -> WhooshIcuBM25:
-        analyzer = IcuWordTokenizer(lang)
+        analyzer = WhooshAnalyzer(lang, ICU_ONLY)
         schema = Schema(key=ID(stored=True), title=TEXT(analyzer=analyzer), text=TEXT(analyzer=analyzer))
         Path(workdir).mkdir(parents=True, exist_ok=True)
         index = whoosh_index.create_in(str(workdir), schema)
@@ -201,7 +158,7 @@ class WhooshIcuBM25:
         return cls(analyzer, index)
 
     def terms(self, query: str) -> list[str]:
-        return distinct([token.text for token in self.analyzer(query)])
+        return distinct([token.text for token in self.analyzer.tokens(query, QUERY)])
 
     def search(self, query: str, k: int) -> list[Hit]:
         terms = self.terms(query)

@@ -233,7 +233,8 @@ SYSTEM_NOTES = {
     "`GET /api/v1/search?q=…&lang=…&per=passage&limit=10`",
     LUCENE: "BengaliAnalyzer (bn), CJKAnalyzer bigrams (ko), EnglishAnalyzer (en), StandardAnalyzer otherwise; "
     "BM25Similarity defaults (k1 1.2, b 0.75); OR of the distinct analyzed terms over title and text",
-    WHOOSH: "ICU word break, casefolded, no stemming or stop words; BM25F defaults; OR of Terms over title and text",
+    WHOOSH: "Setu's ICU baseline analysis (word break, NFKC casefold, digit folding), no stemming or stop words; "
+    "BM25F defaults; OR of Terms over title and text",
 }
 
 
