@@ -36,6 +36,7 @@ from indexer.generations import (
     served_generation,
     writer_lock,
 )
+from indexer.lexicon import LexiconReader, mine_lexicon
 from indexer.links import ArticleKeys, KeyFile, LinkReader, LinkWriter, keys_of
 from indexer.workers import KeyedWorkers
 
@@ -368,6 +369,7 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
                 (report.removed if deleted else report.not_found).append(doc_id)
             writers.commit()
             alignments.finish()
+            mine_lexicon(partial)
             report.problems = read_manifest(current).get("problems", [])
             return _publish(index_dir, partial, report, started, writers.analysis)
 
@@ -401,6 +403,7 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                 report.refuse_if_empty()
             writers.commit(meanwhile=alignments.align)  # the parent aligns while parallel workers still write
             alignments.save()
+            mine_lexicon(partial)  # from the links just saved: the lexicon follows every add and remove
             return _publish(index_dir, partial, report, started, writers.analysis)
 
 
@@ -506,6 +509,7 @@ class IndexSet:
         self.manifest = read_manifest(generation)
         self.indexes = {lang: whoosh_index.open_dir(generation / lang) for lang in self.manifest["languages"]}
         self.links = LinkReader(generation)
+        self.lexicon = LexiconReader(generation)
         self._searchers = ThreadSearchers(lambda lang: self.indexes[lang].searcher())
 
     @property

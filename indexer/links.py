@@ -29,7 +29,7 @@ from indexer.align import (
     estimate_length_models,
     profile_of,
 )
-from indexer.analysis import GRAM, Token
+from indexer.analysis import GRAM, STEM, WORD, Token
 from indexer.documents import Article
 from indexer.generations import IndexDirError
 from indexer.names import name_keys
@@ -143,6 +143,7 @@ class LinkWriter:
         self.db.execute("ATTACH DATABASE ? AS worker", (str(path),))
         self.db.execute("INSERT INTO name_keys SELECT * FROM worker.name_keys")
         self.db.execute("INSERT INTO article_terms SELECT * FROM worker.article_terms")
+        self.db.execute("INSERT INTO passage_terms SELECT * FROM worker.passage_terms")
         self.db.commit()
         self.db.execute("DETACH DATABASE worker")
         Path(path).unlink()
@@ -158,6 +159,7 @@ class LinkWriter:
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM article_terms WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM passage_terms WHERE doc_id = ?", (doc_id,))
 
     def align(self) -> None:
         """Realign every story touched and look for candidate translations of every article added.
@@ -351,16 +353,23 @@ CREATE TABLE IF NOT EXISTS name_keys (key TEXT, doc_id TEXT);
 CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys (key);
 CREATE INDEX IF NOT EXISTS name_keys_doc ON name_keys (doc_id);
 CREATE TABLE IF NOT EXISTS article_terms (doc_id TEXT PRIMARY KEY, terms TEXT);
+CREATE TABLE IF NOT EXISTS passage_terms (doc_id TEXT, paragraph INTEGER, terms TEXT, PRIMARY KEY (doc_id, paragraph));
 """
+# The headline's number among an article's passage terms (its paragraphs count from 0).
+HEADLINE = -1
+# Separates the terms of a passage in the store: whitespace, which no term holds.
+TERM_SEPARATOR = " "
 
 
 @dataclass(frozen=True)
 class ArticleKeys:
-    """An article's transliterated name keys and its terms (grams left out) with their counts."""
+    """An article's transliterated name keys, its terms (grams left out) with their counts, and each passage's
+    base terms (headline first) for the bilingual lexicon (indexer/lexicon.py)."""
 
     doc_id: str
     name_keys: frozenset[str]
     terms: dict[str, int]
+    passage_terms: tuple[tuple[str, ...], ...] = ()
 
 
 def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> ArticleKeys:
@@ -371,13 +380,39 @@ def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> Ar
     """
     analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
     terms = Counter(token.text for _, tokens in analyzed for token in tokens if token.role != GRAM)
-    return ArticleKeys(article.id, name_keys(analyzed), dict(terms))
+    passages = tuple(base_terms(tokens) for _, tokens in analyzed)
+    return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages)
+
+
+def base_terms(tokens: Iterable[Token]) -> tuple[str, ...]:
+    """A passage's distinct base terms, what a lexicon pairs across languages: each word's stems (Korean
+    morphemes, Bengali stems), or the word itself where it has none; grams and numbers left out.
+
+    >>> base_terms(analyzer_for("bn")("শিশুদের জন্য ২০১৯"))
+    ('শিশু', 'জন্য')
+    """
+    by_position: dict[int, list[Token]] = defaultdict(list)
+    for token in tokens:
+        if token.role in (WORD, STEM) and not token.text.isdigit():
+            by_position[token.pos].append(token)
+    terms: dict[str, None] = {}
+    for group in by_position.values():
+        stems = [token.text for token in group if token.role == STEM]
+        terms.update(dict.fromkeys(stems or [token.text for token in group]))
+    return tuple(terms)
 
 
 def store_keys(db: sqlite3.Connection, keys: ArticleKeys) -> None:
     """Store an article's name keys and term counts."""
     db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, keys.doc_id) for key in keys.name_keys])
     db.execute("INSERT INTO article_terms VALUES (?, ?)", (keys.doc_id, json.dumps(keys.terms, ensure_ascii=False)))
+    db.executemany(
+        "INSERT INTO passage_terms VALUES (?, ?, ?)",
+        [
+            (keys.doc_id, number, TERM_SEPARATOR.join(terms))
+            for number, terms in enumerate(keys.passage_terms, HEADLINE)
+        ],
+    )
 
 
 class KeyFile:

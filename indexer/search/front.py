@@ -13,17 +13,29 @@ import time
 from indexer.documents import reject_unpaired_surrogates
 from indexer.query import parse_query
 from indexer.search.hits import page_hits
-from indexer.search.plan import QueryPlan, plan_query
+from indexer.search.plan import QueryPlan
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.routing import requested_language, route_query
+from indexer.search.translate import plan_languages
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 ALL_WORDS, MOST_WORDS = "all words", "most words"
 
 
-def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: int = 0, per: str = PER_ARTICLE) -> dict:
+def search(
+    index_set,
+    query: str,
+    lang: str = "auto",
+    limit: int = 10,
+    offset: int = 0,
+    per: str = PER_ARTICLE,
+    translate: bool | None = None,
+) -> dict:
     """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`.
+
+    A query asked of another language's index (`lang` a code or "all") is translated into it, unless
+    `translate` is False (indexer.search.translate); `translated` says what each word became.
 
     Passages matching any query word are ranked by BM25F, re-scored by how much of the
     query's weight they match and how close its words are (indexer.search.ranking). A query
@@ -35,7 +47,7 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
     route = route_query(parsed.text, requested_language(parsed, lang), index_set.languages)
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
-    plans = {code: plan_query(parsed, code, index_set.analyzer(code)) for code in route.langs}
+    plans, translated = plan_languages(index_set, parsed, route, translate)
     lists, missing = _rank(index_set, plans, offset + limit, per)
     ordered = order(lists, offset + limit)
     page = ordered[offset : offset + limit]
@@ -47,6 +59,7 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
         "notice": parsed.notice,
         "matching": MOST_WORDS if ordered and not ordered[0][1].all_words else ALL_WORDS,
         "ignored_words": ignored,
+        "translated": translated,
         "total": sum(found.total for found in lists),
         "total_relation": "eq" if all(found.exact for found in lists) else "gte",
         "took_ms": 0.0,

@@ -1,0 +1,166 @@
+"""Query translation: a query searched in an index of another language, through the generation's mined lexicon.
+
+Each word of the query becomes its best few translations, weighted (indexer.lexicon):
+directly where the two languages share aligned text, else through third languages
+(bn → en → ko, summed over every pivot aligned with both). A word the lexicon has never
+seen may be a name: it becomes the target language's words that sound alike once both are
+transliterated (ফোর্ড → 포드). Numbers, and Latin-script words in a query of another
+script, are searched as written. Operators (phrases, OR, exclusions) are not translated:
+their words are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from indexer.analysis import QUERY, STEM, WORD, Token, analyzer_for
+from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
+from indexer.names import loose_name_key, name_key, name_similarity
+from indexer.query import ParsedQuery
+from indexer.search.plan import QueryPlan, plan_query, translated_plan
+from indexer.search.routing import Route
+
+# Translations searched per word: its strongest ones, weights summing to one.
+TRANSLATIONS_SEARCHED = 3
+# Aligned passage pairs below which a direct language pair is thin: pivots add their evidence to it.
+THIN_PAIR = 500
+# How alike a name and a word of the other language must sound (indexer.names.name_similarity).
+NAME_MIN_SIMILARITY = 0.75
+# Spellings of one name searched at most: the most alike.
+NAMES_SEARCHED = 2
+# Shortest loose name key matched: a single consonant class matches nearly any short word.
+MIN_NAME_KEY = 2
+# A spelling that differs in its l/r class only (Ford, 포드) counts for this much of one that matches fully.
+LOOSE_NAME_WEIGHT = 0.7
+
+Weighted = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class WordTranslation:
+    """One query word (as written) and the target language's terms searched for it, with their weights."""
+
+    source: str
+    lang: str
+    to: Weighted
+
+    def as_dict(self) -> dict:
+        return {"from": self.source, "lang": self.lang, "to": [[term, weight] for term, weight in self.to]}
+
+
+def query_language(text: str, lexicon, languages: list[str]) -> str | None:
+    """The language a query is written in: its script's; in a script several languages share (Latin), the one
+    whose vocabulary holds most of its words, langdetect breaking ties (alone it calls `tsunami death toll`
+    Estonian)."""
+    by_script = SCRIPT_LANGUAGE.get(dominant_script(text))
+    if by_script:
+        return by_script
+    guess = detect_language(text).lang
+    known = {}
+    for lang in languages:
+        terms = [term for _, tokens in _words(text, lang) for term in _base_terms(tokens)]
+        known[lang] = sum(lexicon.knows(lang, term) for term in terms)
+    if not known or max(known.values()) == 0:
+        return guess
+    return max(sorted(known), key=lambda lang: (known[lang], lang == guess))
+
+
+def plan_languages(
+    index_set, parsed: ParsedQuery, route: Route, translate: bool | None = None
+) -> tuple[dict[str, QueryPlan], list[dict]]:
+    """Each routed language's plan, translated where the query's language is not the index's and translation
+    was asked for (a language or `all` requested, `translate` not False); and the translations made."""
+    lexicon = getattr(index_set, "lexicon", None)
+    asked = translate is not False and route.how == "requested" and lexicon is not None
+    source = query_language(parsed.text, lexicon, index_set.languages) if asked else None
+    plans, translated = {}, []
+    for code in route.langs:
+        if source is None or source == code:
+            plans[code] = plan_query(parsed, code, index_set.analyzer(code))
+            continue
+        words = translate_words(parsed.text, source, code, lexicon)
+        plans[code] = translated_plan(parsed, code, [word.to for word in words])
+        translated.extend(word.as_dict() for word in words)
+    return plans, translated
+
+
+def translate_words(text: str, source: str, target: str, lexicon) -> list[WordTranslation]:
+    """Each word of `text` (in language `source`) as weighted terms of language `target`."""
+    found = []
+    latin_query = dominant_script(text) == "Latn"
+    for surface, tokens in _words(text, source):
+        kept = [token.text for token in tokens if token.text.isdigit()]
+        if not kept and not latin_query and dominant_script(surface) == "Latn":
+            kept = [token.text for token in tokens if token.role == WORD]
+        if kept:
+            found.append(WordTranslation(surface, target, tuple((term, 1.0) for term in kept)))
+            continue
+        for term in _base_terms(tokens):
+            weighted = _lexicon_translations(lexicon, source, term, target)
+            if not weighted and (not latin_query or surface[:1].isupper()):
+                weighted = _names(lexicon, surface, term, target)
+            found.append(WordTranslation(surface, target, weighted))
+    return found
+
+
+def _words(text: str, lang: str) -> list[tuple[str, list[Token]]]:
+    """The query's words as written, each with its analyzed tokens."""
+    groups: dict[int, list[Token]] = {}
+    for token in analyzer_for(lang)(text, QUERY):
+        groups.setdefault(token.pos, []).append(token)
+    words = []
+    for pos in sorted(groups):
+        tokens = groups[pos]
+        first = next((t for t in tokens if t.role == WORD), tokens[0])
+        words.append((text[first.start : first.end], tokens))
+    return words
+
+
+def _base_terms(tokens: list[Token]) -> list[str]:
+    """The terms a word is looked up by, as the lexicon was mined: its stems, or the word itself."""
+    stems = list(dict.fromkeys(t.text for t in tokens if t.role == STEM))
+    return stems or [next((t.text for t in tokens if t.role == WORD), tokens[0].text)]
+
+
+def _lexicon_translations(lexicon, source: str, term: str, target: str) -> Weighted:
+    """A term's translations: direct, with evidence from pivots added where the direct pair is thin or silent."""
+    direct = _normalized(lexicon.translations(source, term, target))
+    if direct and lexicon.aligned(source, target) >= THIN_PAIR:
+        return _strongest(direct)
+    through: dict[str, float] = defaultdict(float)
+    for pivot in lexicon.pivots(source, target):
+        for middle, first in _normalized(lexicon.translations(source, term, pivot)):
+            for term_there, second in _normalized(lexicon.translations(pivot, middle, target)):
+                through[term_there] += first * second
+    combined = defaultdict(float, dict(direct))
+    total = sum(through.values())
+    for term_there, weight in through.items():
+        combined[term_there] += weight / total
+    return _strongest(list(combined.items()))
+
+
+def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
+    """The target language's words sounding like a word the lexicon does not know: a name's other spellings."""
+    key = name_key(term)
+    loose = loose_name_key(key)
+    if len(loose) < MIN_NAME_KEY:
+        return ()
+    alike = []
+    for candidate, candidate_key, _ in lexicon.spelled_alike(target, loose):
+        similarity = max(name_similarity(surface, candidate), name_similarity(term, candidate))
+        if similarity >= NAME_MIN_SIMILARITY:
+            alike.append((candidate, similarity * (1.0 if candidate_key == key else LOOSE_NAME_WEIGHT)))
+    alike.sort(key=lambda pair: (-pair[1], pair[0]))
+    return _strongest(alike[:NAMES_SEARCHED])
+
+
+def _normalized(weighted) -> list[tuple[str, float]]:
+    total = sum(weight for _, weight in weighted)
+    return [(term, weight / total) for term, weight in weighted] if total else []
+
+
+def _strongest(weighted) -> Weighted:
+    """The TRANSLATIONS_SEARCHED heaviest terms, their weights rescaled to sum to one and rounded."""
+    best = sorted(weighted, key=lambda pair: (-pair[1], pair[0]))[:TRANSLATIONS_SEARCHED]
+    return tuple((term, round(weight, 2)) for term, weight in _normalized(best))
