@@ -35,17 +35,22 @@ MIN_DICE = 0.15
 # other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
 MIN_SHARED_PAIRS = 2
 
+# The lexicon is written once, into a new file a failed build deletes: no journal, and its indexes made last.
+# A term's translations into one language share a row (`targets`: term and Dice joined by _FIELD, the
+# translations by _ITEM): a row per translation tripled the rows and the time to write them.
 _SCHEMA = """
-CREATE TABLE translations (
-    src_lang TEXT, src_term TEXT, tgt_lang TEXT, tgt_term TEXT, dice REAL, pairs INTEGER,
-    PRIMARY KEY (src_lang, src_term, tgt_lang, tgt_term)
-) WITHOUT ROWID;
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE translations (src_lang TEXT, src_term TEXT, tgt_lang TEXT, targets TEXT);
 CREATE TABLE language_pairs (src_lang TEXT, tgt_lang TEXT, aligned INTEGER, PRIMARY KEY (src_lang, tgt_lang));
-CREATE TABLE vocabulary (
-    lang TEXT, term TEXT, name_key TEXT, loose_key TEXT, passages INTEGER, PRIMARY KEY (lang, term)
-) WITHOUT ROWID;
+CREATE TABLE vocabulary (lang TEXT, term TEXT, name_key TEXT, loose_key TEXT, passages INTEGER);
+"""
+_INDEXES = """
+CREATE INDEX translations_source ON translations (src_lang, src_term, tgt_lang);
+CREATE INDEX vocabulary_term ON vocabulary (lang, term);
 CREATE INDEX vocabulary_loose_key ON vocabulary (lang, loose_key);
 """
+_FIELD, _ITEM = "\x1f", "\x1e"  # ASCII unit and record separators: no term holds one
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ def mine_lexicon(generation: Path) -> LexiconStats:
             _store_pair(db, (one, vocabularies[one]), (other, vocabularies[other]), linked)
             for (one, other), linked in sorted(pairs.items())
         )
+        db.executescript(_INDEXES)
         db.commit()
     finally:
         db.close()
@@ -102,10 +108,14 @@ class _Vocabulary:
     def __init__(self):
         self.number: dict[str, int] = {}
         self.passages: dict[tuple[str, int], np.ndarray] = {}
+        self._terms: list[str] = []
 
     @property
     def terms(self) -> list[str]:
-        return list(self.number)
+        """The terms by number (listed again only after new terms came in)."""
+        if len(self._terms) != len(self.number):
+            self._terms = list(self.number)
+        return self._terms
 
     def add(self, passage: tuple[str, int], terms: list[str]) -> None:
         numbers = [self.number.setdefault(term, len(self.number)) for term in terms]
@@ -151,45 +161,56 @@ def _aligned_pairs(db: sqlite3.Connection, langs: dict[str, str]) -> dict[tuple[
 def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tuple[str, _Vocabulary], linked) -> int:
     """Mine one language pair from its aligned passages; store each direction's best translations."""
     (one_lang, ones), (other_lang, others) = one, other
-    width = len(others.number)
-    cells, one_seen, other_seen = [], [], []
-    for a, b in linked:
-        left, right = ones.passages.get(a, _EMPTY), others.passages.get(b, _EMPTY)
-        if left.size and right.size:
-            cells.append((left[:, None] * width + right[None, :]).ravel())
-            one_seen.append(left)
-            other_seen.append(right)
+    lefts = [ones.passages.get(a, _EMPTY) for a, _ in linked]
+    rights = [others.passages.get(b, _EMPTY) for _, b in linked]
+    usable = [i for i, (left, right) in enumerate(zip(lefts, rights, strict=True)) if left.size and right.size]
     db.execute(
         "INSERT INTO language_pairs VALUES (?, ?, ?), (?, ?, ?)",
-        (one_lang, other_lang, len(cells), other_lang, one_lang, len(cells)),
+        (one_lang, other_lang, len(usable), other_lang, one_lang, len(usable)),
     )
-    if not cells:
+    if not usable:
         return 0
-    found, both = np.unique(np.concatenate(cells), return_counts=True)
+    left, right = _cross_join([lefts[i] for i in usable], [rights[i] for i in usable])
+    width = len(others.number)
+    found, both = np.unique(left * width + right, return_counts=True)
     left, right = found // width, found % width
-    dice = (
-        2
-        * both
-        / (
-            np.bincount(np.concatenate(one_seen), minlength=len(ones.number))[left]
-            + np.bincount(np.concatenate(other_seen), minlength=width)[right]
-        )
-    )
+    left_df = np.bincount(np.concatenate([lefts[i] for i in usable]), minlength=len(ones.number))
+    right_df = np.bincount(np.concatenate([rights[i] for i in usable]), minlength=width)
+    dice = 2 * both / (left_df[left] + right_df[right])
     telling = (dice >= MIN_DICE) & (both >= MIN_SHARED_PAIRS)
     left, right, dice, both = left[telling], right[telling], np.round(dice[telling], 4), both[telling]
-    stored = 0
-    for src_lang, src, tgt_lang, tgt, src_terms, tgt_terms in (
-        (one_lang, left, other_lang, right, ones.terms, others.terms),
-        (other_lang, right, one_lang, left, others.terms, ones.terms),
-    ):
-        kept = _strongest(src, dice, both)
-        columns = (src[kept].tolist(), tgt[kept].tolist(), dice[kept].tolist(), both[kept].tolist())
-        db.executemany(
-            "INSERT INTO translations VALUES (?, ?, ?, ?, ?, ?)",
-            [(src_lang, src_terms[s], tgt_lang, tgt_terms[t], d, n) for s, t, d, n in zip(*columns, strict=True)],
-        )
-        stored += len(kept)
-    return stored
+    return _store_direction(db, (one_lang, ones, left), (other_lang, others, right), dice, both) + _store_direction(
+        db, (other_lang, others, right), (one_lang, ones, left), dice, both
+    )
+
+
+def _cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left term, right term) of every passage pair, as two arrays, without a Python loop per pair."""
+    left_sizes = np.array([len(a) for a in lefts])
+    right_sizes = np.array([len(b) for b in rights])
+    right_starts = np.cumsum(right_sizes) - right_sizes
+    all_lefts, all_rights = np.concatenate(lefts), np.concatenate(rights)
+    pair_of_left = np.repeat(np.arange(len(lefts)), left_sizes)
+    copies = right_sizes[pair_of_left]  # each left term meets every right term of its pair
+    left = np.repeat(all_lefts, copies)
+    offsets = np.arange(len(left)) - np.repeat(np.cumsum(copies) - copies, copies)
+    right = all_rights[np.repeat(right_starts[pair_of_left], copies) + offsets]
+    return left, right
+
+
+def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, dice: np.ndarray, both: np.ndarray) -> int:
+    """Store each source term's strongest translations into the target language, as one row."""
+    (src_lang, src_vocabulary, src), (tgt_lang, tgt_vocabulary, tgt) = source, target
+    kept = _strongest(src, dice, both)
+    src_terms, tgt_terms = src_vocabulary.terms, tgt_vocabulary.terms
+    targets = defaultdict(list)
+    for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), dice[kept].tolist(), strict=True):
+        targets[s].append(f"{tgt_terms[t]}{_FIELD}{d}")
+    db.executemany(
+        "INSERT INTO translations VALUES (?, ?, ?, ?)",
+        [(src_lang, src_terms[s], tgt_lang, _ITEM.join(found)) for s, found in targets.items()],
+    )
+    return len(kept)
 
 
 def _strongest(src: np.ndarray, dice: np.ndarray, both: np.ndarray) -> np.ndarray:
@@ -219,11 +240,12 @@ class LexiconReader:
 
     def translations(self, src_lang: str, term: str, tgt_lang: str) -> list[tuple[str, float]]:
         """A term's mined translations into one language with their Dice association, strongest first."""
-        return self._query(
-            "SELECT tgt_term, dice FROM translations WHERE src_lang = ? AND src_term = ? AND tgt_lang = ? "
-            "ORDER BY dice DESC, pairs DESC, tgt_term",
+        rows = self._query(
+            "SELECT targets FROM translations WHERE src_lang = ? AND src_term = ? AND tgt_lang = ?",
             (src_lang, term, tgt_lang),
         )
+        found = [item.split(_FIELD) for (targets,) in rows for item in targets.split(_ITEM)]
+        return [(target, float(dice)) for target, dice in found]
 
     def aligned(self, src_lang: str, tgt_lang: str) -> int:
         """How many aligned passage pairs the two languages' lexicon was mined from."""

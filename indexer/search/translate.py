@@ -11,6 +11,8 @@ their words are.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -31,10 +33,12 @@ NAME_MIN_SIMILARITY = 0.75
 NAMES_SEARCHED = 2
 # Shortest loose name key matched: a single consonant class matches nearly any short word.
 MIN_NAME_KEY = 2
-# A spelling that differs in its l/r class only (Ford, 포드) counts for this much of one that matches fully.
+# A spelling that differs in its l/r class or a last consonant (Ford, 포드) counts for this much of one that
+# matches fully; and the commoner a word, the less it counts (by log of its passages): names are rare.
 LOOSE_NAME_WEIGHT = 0.7
 
 Weighted = tuple[tuple[str, float], ...]
+_NUMBER = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -49,37 +53,41 @@ class WordTranslation:
         return {"from": self.source, "lang": self.lang, "to": [[term, weight] for term, weight in self.to]}
 
 
-def query_language(text: str, lexicon, languages: list[str]) -> str | None:
-    """The language a query is written in: its script's; in a script several languages share (Latin), the one
-    whose vocabulary holds most of its words, langdetect breaking ties (alone it calls `tsunami death toll`
-    Estonian)."""
+def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
+    """The languages a query may be written in, likeliest first: its script's; in a script several languages
+    share (Latin), those whose vocabulary holds most of its words, langdetect's guess first (alone, it
+    calls `tsunami death toll` Estonian)."""
     by_script = SCRIPT_LANGUAGE.get(dominant_script(text))
     if by_script:
-        return by_script
+        return [by_script]
     guess = detect_language(text).lang
     known = {}
     for lang in languages:
         terms = [term for _, tokens in _words(text, lang) for term in _base_terms(tokens)]
         known[lang] = sum(lexicon.knows(lang, term) for term in terms)
-    if not known or max(known.values()) == 0:
-        return guess
-    return max(sorted(known), key=lambda lang: (known[lang], lang == guess))
+    most = max(known.values(), default=0)
+    if most == 0:
+        return [guess] if guess else []
+    return sorted((lang for lang, count in known.items() if count == most), key=lambda lang: (lang != guess, lang))
 
 
 def plan_languages(
     index_set, parsed: ParsedQuery, route: Route, translate: bool | None = None
 ) -> tuple[dict[str, QueryPlan], list[dict]]:
     """Each routed language's plan, translated where the query's language is not the index's and translation
-    was asked for (a language or `all` requested, `translate` not False); and the translations made."""
+    was asked for (a language or `all` requested, `translate` not False); and the translations made.
+
+    A query that may be in the index's own language (an English word is also Vietnamese) is not translated.
+    """
     lexicon = getattr(index_set, "lexicon", None)
     asked = translate is not False and route.how == "requested" and lexicon is not None
-    source = query_language(parsed.text, lexicon, index_set.languages) if asked else None
+    sources = query_languages(parsed.text, lexicon, index_set.languages) if asked else []
     plans, translated = {}, []
     for code in route.langs:
-        if source is None or source == code:
+        if not sources or code in sources:
             plans[code] = plan_query(parsed, code, index_set.analyzer(code))
             continue
-        words = translate_words(parsed.text, source, code, lexicon)
+        words = translate_words(parsed.text, sources[0], code, lexicon)
         plans[code] = translated_plan(parsed, code, [word.to for word in words])
         translated.extend(word.as_dict() for word in words)
     return plans, translated
@@ -90,7 +98,7 @@ def translate_words(text: str, source: str, target: str, lexicon) -> list[WordTr
     found = []
     latin_query = dominant_script(text) == "Latn"
     for surface, tokens in _words(text, source):
-        kept = [token.text for token in tokens if token.text.isdigit()]
+        kept = [token.text for token in tokens if _NUMBER.search(token.text)]
         if not kept and not latin_query and dominant_script(surface) == "Latn":
             kept = [token.text for token in tokens if token.role == WORD]
         if kept:
@@ -147,10 +155,14 @@ def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
     if len(loose) < MIN_NAME_KEY:
         return ()
     alike = []
-    for candidate, candidate_key, _ in lexicon.spelled_alike(target, loose):
+    # The other spelling may lack a last consonant: a stem's (Sims → sim) or one Korean adds (심스).
+    for candidate, candidate_key, passages in lexicon.spelled_alike(target, loose) + lexicon.spelled_alike(
+        target, loose[:-1]
+    ):
         similarity = max(name_similarity(surface, candidate), name_similarity(term, candidate))
         if similarity >= NAME_MIN_SIMILARITY:
-            alike.append((candidate, similarity * (1.0 if candidate_key == key else LOOSE_NAME_WEIGHT)))
+            exactness = 1.0 if candidate_key == key else LOOSE_NAME_WEIGHT
+            alike.append((candidate, similarity * exactness / math.log(math.e + passages)))
     alike.sort(key=lambda pair: (-pair[1], pair[0]))
     return _strongest(alike[:NAMES_SEARCHED])
 
