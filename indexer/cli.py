@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--lang", default="auto", help="language code, 'auto' (default) or 'all'")
     find.add_argument("--limit", type=int, default=10)
     find.add_argument("--json", action="store_true", help="print one JSON object")
+    find.add_argument(
+        "--no-translate", action="store_true", help="search the words as written, even in another language's index"
+    )
     find.add_argument("query", nargs="+", metavar="QUERY")
     show = command("show", _show, "an article, paragraphs in order")
     show.add_argument("--json", action="store_true", help="print one JSON object")
@@ -148,7 +151,9 @@ def _stats(args) -> int:
 
 
 def _search(args) -> int:
-    result = search(open_any_index_set(args.index_dir), " ".join(args.query), lang=args.lang, limit=args.limit)
+    translate = False if args.no_translate else None
+    query = " ".join(args.query)
+    result = search(open_any_index_set(args.index_dir), query, lang=args.lang, limit=args.limit, translate=translate)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
@@ -157,6 +162,9 @@ def _search(args) -> int:
     print(f"{result['total']}{at_least} article(s) in {lang['used']} ({lang['how']}), {result['took_ms']:.0f} ms")
     if result["ignored_words"]:
         print(f"not matched on: {' '.join(result['ignored_words'])}")
+    for word in result["translated"]:
+        terms = ", ".join(f"{term} {weight}" for term, weight in word["to"]) or "(no translation)"
+        print(f"translated into {word['lang']}: {word['from']} -> {terms}")
     for number, hit in enumerate(result["hits"], start=1):
         where = "headline" if hit["passage"]["index"] is None else f"paragraph {hit['passage']['index']}"
         print(f"\n{number}. [{hit['lang']}] {_terminal_marks(hit['title_highlight'])}")

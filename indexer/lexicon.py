@@ -12,11 +12,13 @@ so a name the aligned text never holds can still meet its spelling in another sc
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,7 @@ from indexer.links import HEADLINE, STORE, TERM_SEPARATOR
 from indexer.names import loose_name_key, name_key
 
 LEXICON = "lexicon.sqlite"
+_log = logging.getLogger(__name__)
 # Links weaker than this are not trusted as parallel text.
 MIN_LINK_CONFIDENCE = 0.3
 # Translations kept per term and language: more dilute a query, fewer miss a synonym.
@@ -222,6 +225,11 @@ def _strongest(src: np.ndarray, dice: np.ndarray, both: np.ndarray) -> np.ndarra
     return order[rank < TRANSLATIONS_KEPT]
 
 
+@lru_cache(maxsize=64)
+def _warn_unreadable(path: Path, error: str) -> None:
+    _log.warning("lexicon %s cannot be read (%s): queries are not translated", path, error)
+
+
 class LexiconReader:
     """Reads a served generation's lexicon; a generation without one (older, or sharded) translates nothing."""
 
@@ -231,12 +239,18 @@ class LexiconReader:
         self._opened = threading.local()  # each thread's connection: sqlite3 connections stay in their thread
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
+        """The rows of a query; none from a lexicon that is missing or unreadable (translation is a help: a
+        search without it still answers), which is logged once."""
         if self.missing:
             return []
-        db = getattr(self._opened, "db", None)
-        if db is None:
-            db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        return db.execute(sql, values).fetchall()
+        try:
+            db = getattr(self._opened, "db", None)
+            if db is None:
+                db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            return db.execute(sql, values).fetchall()
+        except sqlite3.DatabaseError as error:  # locked, corrupt, or written by another version
+            _warn_unreadable(self.path, str(error))
+            return []
 
     def translations(self, src_lang: str, term: str, tgt_lang: str) -> list[tuple[str, float]]:
         """A term's mined translations into one language with their Dice association, strongest first."""

@@ -32,7 +32,8 @@ from indexer.align import (
 from indexer.analysis import GRAM, STEM, WORD, Token
 from indexer.documents import Article
 from indexer.generations import IndexDirError
-from indexer.names import name_keys
+from indexer.languages import dominant_script
+from indexer.names import SCRIPT_SAMPLE, name_keys
 
 STORE = "alignment.sqlite"
 _log = logging.getLogger(__name__)
@@ -380,13 +381,16 @@ def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> Ar
     """
     analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
     terms = Counter(token.text for _, tokens in analyzed for token in tokens if token.role != GRAM)
-    passages = tuple(base_terms(tokens) for _, tokens in analyzed)
+    latin = dominant_script("\n".join(text for text, _ in analyzed)[:SCRIPT_SAMPLE]) == "Latn"
+    passages = tuple(base_terms(tokens, text if latin else None) for text, tokens in analyzed)
     return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages)
 
 
-def base_terms(tokens: Iterable[Token]) -> tuple[str, ...]:
+def base_terms(tokens: Iterable[Token], names_in: str | None = None) -> tuple[str, ...]:
     """A passage's distinct base terms, what a lexicon pairs across languages: each word's stems (Korean
-    morphemes, Bengali stems), or the word itself where it has none; grams and numbers left out.
+    morphemes, Bengali stems), or the word itself where it has none; grams and numbers left out. With
+    `names_in` (the Latin-script text of the tokens), its capitalized words as written too (Sims beside
+    sim): a name is matched in another script by its spelling.
 
     >>> base_terms(analyzer_for("bn")("শিশুদের জন্য ২০১৯"))
     ('শিশু', 'জন্য')
@@ -399,6 +403,10 @@ def base_terms(tokens: Iterable[Token]) -> tuple[str, ...]:
     for group in by_position.values():
         stems = [token.text for token in group if token.role == STEM]
         terms.update(dict.fromkeys(stems or [token.text for token in group]))
+        if names_in is not None and stems:
+            terms.update(
+                dict.fromkeys(t.text for t in group if t.role == WORD and names_in[t.start : t.start + 1].isupper())
+            )
     return tuple(terms)
 
 

@@ -38,7 +38,7 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 _VOWEL_LIKE = re.compile(r"[aeiouyhw]")  # vowels, and the glides and h that scripts add or drop
 _REPEATS = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiouy]+")
-_GLIDES = re.compile(r"[hw']")
+_GLIDES = re.compile(r"[hw]")
 
 
 class _Transliterator:
@@ -69,16 +69,18 @@ def name_key(word: str) -> str:
 
 @lru_cache(maxsize=NAME_KEY_CACHE)
 def _sound(word: str) -> str:
-    """A word's Latin transliteration with consonants in their classes and every run of vowels one `a`."""
-    latin = _GLIDES.sub("", _to_latin(word).lower()).replace("ng", "n").translate(_CONSONANT_CLASSES)
-    return _REPEATS.sub(r"\1", _VOWELS.sub("a", _NOT_LETTER.sub("", latin)))
+    """A word's Latin transliteration with consonants in their classes, every run of vowels one `a`, Korean's
+    epenthetic `eu` and a last vowel (Bengali's inherent `a`) dropped: ফোর্ড palt, 포드 pat, Ford palt."""
+    latin = _NOT_LETTER.sub("", _to_latin(word).lower()).replace("eu", "").replace("ng", "n")
+    latin = _GLIDES.sub("", latin).translate(_CONSONANT_CLASSES)
+    return _REPEATS.sub(r"\1", _VOWELS.sub("a", latin)).removesuffix("a")
 
 
 def name_similarity(one: str, other: str) -> float:
     """How alike two words sound once transliterated (0 to 1): what tells a name from a word sharing its key.
 
-    >>> round(name_similarity("ফোর্ড", "포드"), 2), round(name_similarity("ফোর্ড", "피드"), 2)
-    (0.89, 0.67)
+    >>> round(name_similarity("ফোর্ড", "포드"), 2), round(name_similarity("ফোর্ড", "Ford"), 2)
+    (0.86, 1.0)
     """
     return SequenceMatcher(None, _sound(one), _sound(other), autojunk=False).ratio()
 

@@ -39,7 +39,9 @@ def allow_cross_origin_reads(response: Response) -> Response:
 def search_endpoint():
     """Ranked, highlighted passages with their translations' linked passages."""
     checked = params.search_params(request)
-    return jsonify(search(served_indexes(), checked.q, checked.lang, checked.limit, checked.offset, checked.per))
+    translate = None if checked.translate else False
+    found = search(served_indexes(), checked.q, checked.lang, checked.limit, checked.offset, checked.per, translate)
+    return jsonify(found)
 
 
 @blueprint.get("/documents/<path:doc_id>")

@@ -127,8 +127,10 @@ def search_page():
             problem = error.description
         else:
             chosen_lang = checked.lang
-            results = search(indexes, checked.q, checked.lang, checked.limit, checked.offset, checked.per)
+            translate = None if checked.translate else False
+            results = search(indexes, checked.q, checked.lang, checked.limit, checked.offset, checked.per, translate)
             pages = page_links(checked, results["total"])
+            pages["translated"] = translated_queries(checked, results["translated"])
             alternatives = suggestions(checked, results["lang"]["used"]) if not results["total"] else None
     page = render_template(
         "search.html",
@@ -199,9 +201,26 @@ def coverage_pages(filters: dict, total: int) -> dict:
 def search_args(checked: params.SearchParams, **changes) -> dict:
     """The URL parameters of a search, with `changes`, leaving out defaults so links stay short."""
     args = {"q": checked.q, "lang": checked.lang, "limit": checked.limit, "offset": checked.offset, "per": checked.per}
+    args["translate"] = checked.translate
     args.update(changes)
     defaults = params.SearchParams(q="")
-    return {name: value for name, value in args.items() if name == "q" or value != getattr(defaults, name)}
+    shown = {name: value for name, value in args.items() if name == "q" or value != getattr(defaults, name)}
+    if "translate" in shown:
+        shown["translate"] = int(shown["translate"])
+    return shown
+
+
+def translated_queries(checked: params.SearchParams, translated: list[dict]) -> dict | None:
+    """What the query became in each language it was translated into, and the URL of the search untranslated."""
+    if not translated:
+        return None
+    words: dict[str, list[str]] = {}
+    for word in translated:
+        words.setdefault(word["lang"], []).extend(term for term, _ in word["to"][:1])
+    return {
+        "languages": [{"lang": lang, "words": " ".join(dict.fromkeys(found))} for lang, found in words.items()],
+        "untranslated": page_url("pages.search_page", **search_args(checked, offset=0, translate=False)),
+    }
 
 
 def page_links(checked: params.SearchParams, total: int) -> dict:

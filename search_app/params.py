@@ -13,6 +13,8 @@ from indexer.search import MAX_LIMIT, MAX_OFFSET
 from search_app.errors import BadParameter
 
 PER_CHOICES = ("article", "passage")
+# How `translate` may be written: on (the default) or off.
+SWITCH_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class SearchParams:
     limit: int = 10
     offset: int = 0
     per: str = "article"
+    translate: bool = True
 
 
 def check_query_string(request: Request) -> None:
@@ -68,8 +71,18 @@ def language(request: Request, name: str = "lang", default: str = "auto", extra:
         raise BadParameter(f"parameter {name!r}: {error}") from error
 
 
+def switch(request: Request, name: str, default: bool) -> bool:
+    """Return an on/off parameter: 1, true, on or 0, false, off."""
+    text = single(request, name)
+    if text is None:
+        return default
+    if text.strip().lower() not in SWITCH_VALUES:
+        raise BadParameter(f"parameter {name!r} must be 1 or 0")
+    return SWITCH_VALUES[text.strip().lower()]
+
+
 def search_params(request: Request) -> SearchParams:
-    """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per."""
+    """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per, translate."""
     check_query_string(request)
     q = (single(request, "q") or "").strip()
     if not q:
@@ -85,4 +98,5 @@ def search_params(request: Request) -> SearchParams:
         limit=integer(request, "limit", 10, 1, MAX_LIMIT),
         offset=integer(request, "offset", 0, 0, MAX_OFFSET),
         per=per,
+        translate=switch(request, "translate", True),
     )

@@ -11,7 +11,6 @@ their words are.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,13 +27,13 @@ TRANSLATIONS_SEARCHED = 3
 # Aligned passage pairs below which a direct language pair is thin: pivots add their evidence to it.
 THIN_PAIR = 500
 # How alike a name and a word of the other language must sound (indexer.names.name_similarity).
-NAME_MIN_SIMILARITY = 0.75
+NAME_MIN_SIMILARITY = 0.8
 # Spellings of one name searched at most: the most alike.
 NAMES_SEARCHED = 2
 # Shortest loose name key matched: a single consonant class matches nearly any short word.
 MIN_NAME_KEY = 2
 # A spelling that differs in its l/r class or a last consonant (Ford, 포드) counts for this much of one that
-# matches fully; and the commoner a word, the less it counts (by log of its passages): names are rare.
+# matches fully.
 LOOSE_NAME_WEIGHT = 0.7
 
 Weighted = tuple[tuple[str, float], ...]
@@ -56,7 +55,7 @@ class WordTranslation:
 def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
     """The languages a query may be written in, likeliest first: its script's; in a script several languages
     share (Latin), those whose vocabulary holds most of its words, langdetect's guess first (alone, it
-    calls `tsunami death toll` Estonian)."""
+    calls `tsunami death toll` Estonian); none when no vocabulary holds any."""
     by_script = SCRIPT_LANGUAGE.get(dominant_script(text))
     if by_script:
         return [by_script]
@@ -67,7 +66,7 @@ def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
         known[lang] = sum(lexicon.knows(lang, term) for term in terms)
     most = max(known.values(), default=0)
     if most == 0:
-        return [guess] if guess else []
+        return []  # words no vocabulary holds (zq*): nothing says what language to translate from
     return sorted((lang for lang, count in known.items() if count == most), key=lambda lang: (lang != guess, lang))
 
 
@@ -150,19 +149,21 @@ def _lexicon_translations(lexicon, source: str, term: str, target: str) -> Weigh
 
 def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
     """The target language's words sounding like a word the lexicon does not know: a name's other spellings."""
-    key = name_key(term)
+    key = name_key(surface)  # a name as written: a stemmer may cut it (গাইগার → গাইগ)
     loose = loose_name_key(key)
-    if len(loose) < MIN_NAME_KEY:
+    if len(key) < MIN_NAME_KEY:
         return ()
-    alike = []
+    short = len(loose) < MIN_NAME_KEY  # গাইগার, Geiger: kl, loosely k; only the full key is telling
     # The other spelling may lack a last consonant: a stem's (Sims → sim) or one Korean adds (심스).
-    for candidate, candidate_key, passages in lexicon.spelled_alike(target, loose) + lexicon.spelled_alike(
-        target, loose[:-1]
-    ):
+    keys = [loose] if short else [loose, loose[:-1]]
+    alike = []
+    for candidate, candidate_key, _ in [row for k in keys for row in lexicon.spelled_alike(target, k)]:
+        if short and candidate_key != key:
+            continue
         similarity = max(name_similarity(surface, candidate), name_similarity(term, candidate))
         if similarity >= NAME_MIN_SIMILARITY:
             exactness = 1.0 if candidate_key == key else LOOSE_NAME_WEIGHT
-            alike.append((candidate, similarity * exactness / math.log(math.e + passages)))
+            alike.append((candidate, similarity * exactness))
     alike.sort(key=lambda pair: (-pair[1], pair[0]))
     return _strongest(alike[:NAMES_SEARCHED])
 
