@@ -71,10 +71,8 @@ class LanguageWriters:
         if self.keep_keys:
             self.keep_keys(keys)
 
-    def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
-        """Commit every language (after running `meanwhile`: one process has nothing to overlap)."""
-        if meanwhile:
-            meanwhile()
+    def commit(self) -> None:
+        """Commit every language's writer."""
         for writer in self.writers.values():
             writer.commit()
 
