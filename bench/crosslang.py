@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.serving import ROOT
+from indexer.align.lexicon import LEXICON, mine_lexicon
+from indexer.build.pipeline import build_index
 from indexer.corpus import read_corpus
 from indexer.documents import Article
+from indexer.engine.index_set import open_index_set
 from indexer.generations import served_generation
-from indexer.index import build_index, open_index_set
-from indexer.lexicon import LEXICON, mine_lexicon
 from indexer.search.front import search
 
 QUERIES = ROOT / "bench" / "data" / "crosslang" / "queries.tsv"

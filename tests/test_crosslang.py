@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.align.lexicon import LexiconReader
+from indexer.build.pipeline import add_articles, build_index, remove_articles
+from indexer.engine.index_set import open_index_set
 from indexer.generations import served_generation
-from indexer.index import add_articles, build_index, open_index_set, remove_articles
-from indexer.lexicon import LexiconReader
 from indexer.search import search
 from search_app import create_app
 

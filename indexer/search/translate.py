@@ -1,6 +1,6 @@
 """Query translation: a query searched in an index of another language, through the generation's mined lexicon.
 
-Each word of the query becomes its best few translations, weighted (indexer.lexicon):
+Each word of the query becomes its best few translations, weighted (indexer.align.lexicon):
 directly where the two languages share aligned text, else through third languages
 (bn → en → ko, summed over every pivot aligned with both). A word the lexicon has never
 seen may be a name: it becomes the target language's words that sound alike once both are
@@ -16,17 +16,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from indexer.analysis import QUERY, STEM, WORD, Token, analyzer_for
+from indexer.analysis.names import loose_name_key, name_key, name_similarity
 from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
-from indexer.names import loose_name_key, name_key, name_similarity
-from indexer.query import ParsedQuery
 from indexer.search.plan import QueryPlan, plan_query, translated_plan
+from indexer.search.query import ParsedQuery
 from indexer.search.routing import Route
 
 # Translations searched per word: its strongest ones, weights summing to one.
 TRANSLATIONS_SEARCHED = 3
 # Aligned passage pairs below which a direct language pair is thin: pivots add their evidence to it.
 THIN_PAIR = 500
-# How alike a name and a word of the other language must sound (indexer.names.name_similarity).
+# How alike a name and a word of the other language must sound (indexer.analysis.names.name_similarity).
 NAME_MIN_SIMILARITY = 0.8
 # Spellings of one name searched at most: the most alike.
 NAMES_SEARCHED = 2

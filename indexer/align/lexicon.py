@@ -5,7 +5,7 @@ translations) is a small parallel text. Two base terms (stems, Korean morphemes)
 turning up on the two sides of the same pairs translate each other: their association is
 the Dice coefficient of the pairs holding them, 2·both / (pairs with one + pairs with the
 other). Each term keeps its TRANSLATIONS_KEPT strongest partners per language. The
-vocabulary of every language is kept too, with the name key of each term (indexer.names),
+vocabulary of every language is kept too, with the name key of each term (indexer.analysis.names),
 so a name the aligned text never holds can still meet its spelling in another script.
 """
 
@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.links import HEADLINE, STORE, TERM_SEPARATOR
-from indexer.names import loose_name_key, name_key
+from indexer.align.keys import HEADLINE, TERM_SEPARATOR
+from indexer.align.store import STORE
+from indexer.analysis.names import loose_name_key, name_key
 
 LEXICON = "lexicon.sqlite"
 _log = logging.getLogger(__name__)

@@ -1,0 +1,109 @@
+"""An article's related-coverage keys (transliterated name keys, analyzed term counts), made from the tokens a
+build already has, and a build worker's file of them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.analysis import GRAM, STEM, WORD, Token
+from indexer.analysis.names import SCRIPT_SAMPLE, name_keys
+from indexer.documents import Article
+from indexer.languages import dominant_script
+
+NAME_KEYS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS name_keys (key TEXT, doc_id TEXT);
+CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys (key);
+CREATE INDEX IF NOT EXISTS name_keys_doc ON name_keys (doc_id);
+CREATE TABLE IF NOT EXISTS article_terms (doc_id TEXT PRIMARY KEY, terms TEXT);
+CREATE TABLE IF NOT EXISTS passage_terms (doc_id TEXT, paragraph INTEGER, terms TEXT, PRIMARY KEY (doc_id, paragraph));
+"""
+# The headline's number among an article's passage terms (its paragraphs count from 0).
+HEADLINE = -1
+# Separates the terms of a passage in the store: whitespace, which no term holds.
+TERM_SEPARATOR = " "
+
+
+@dataclass(frozen=True)
+class ArticleKeys:
+    """An article's transliterated name keys, its terms (grams left out) with their counts, and each passage's
+    base terms (headline first) for the bilingual lexicon (indexer.align.lexicon)."""
+
+    doc_id: str
+    name_keys: frozenset[str]
+    terms: dict[str, int]
+    passage_terms: tuple[tuple[str, ...], ...] = ()
+
+
+def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> ArticleKeys:
+    """The article's keys for related coverage, from `tokens_of`: the tokens its index was written with.
+
+    A build passes the tokens it already has, so no text is analyzed twice (Kiwi costs
+    as much as Whoosh's writer).
+    """
+    analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
+    terms = Counter(token.text for _, tokens in analyzed for token in tokens if token.role != GRAM)
+    latin = dominant_script("\n".join(text for text, _ in analyzed)[:SCRIPT_SAMPLE]) == "Latn"
+    passages = tuple(base_terms(tokens, text if latin else None) for text, tokens in analyzed)
+    return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages)
+
+
+def base_terms(tokens: Iterable[Token], names_in: str | None = None) -> tuple[str, ...]:
+    """A passage's distinct base terms, what a lexicon pairs across languages: each word's stems (Korean
+    morphemes, Bengali stems), or the word itself where it has none; grams and numbers left out. With
+    `names_in` (the Latin-script text of the tokens), its capitalized words as written too (Sims beside
+    sim): a name is matched in another script by its spelling.
+
+    >>> base_terms(analyzer_for("bn")("শিশুদের জন্য ২০১৯"))
+    ('শিশু', 'জন্য')
+    """
+    by_position: dict[int, list[Token]] = defaultdict(list)
+    for token in tokens:
+        if token.role in (WORD, STEM) and not token.text.isdigit():
+            by_position[token.pos].append(token)
+    terms: dict[str, None] = {}
+    for group in by_position.values():
+        stems = [token.text for token in group if token.role == STEM]
+        terms.update(dict.fromkeys(stems or [token.text for token in group]))
+        if names_in is not None and stems:
+            capitalized = [t.text for t in group if t.role == WORD and names_in[t.start : t.start + 1].isupper()]
+            terms.update(dict.fromkeys(capitalized))
+    return tuple(terms)
+
+
+def store_keys(db: sqlite3.Connection, keys: ArticleKeys) -> None:
+    """Store an article's name keys and term counts."""
+    db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, keys.doc_id) for key in keys.name_keys])
+    db.execute("INSERT INTO article_terms VALUES (?, ?)", (keys.doc_id, json.dumps(keys.terms, ensure_ascii=False)))
+    db.executemany(
+        "INSERT INTO passage_terms VALUES (?, ?, ?)",
+        [
+            (keys.doc_id, number, TERM_SEPARATOR.join(terms))
+            for number, terms in enumerate(keys.passage_terms, HEADLINE)
+        ],
+    )
+
+
+class KeyFile:
+    """A build worker's own store of the keys it computed, merged into the alignment store at the end.
+
+    Keys go to disk as they are made, so a build's memory does not grow with its corpus.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path)
+        self.db.executescript(NAME_KEYS_SCHEMA)
+
+    def add(self, keys: ArticleKeys) -> None:
+        store_keys(self.db, keys)
+
+    def close(self) -> Path:
+        """Save and close; return the file's path for `LinkWriter.merge_keys`."""
+        self.db.commit()
+        self.db.close()
+        return self.path
