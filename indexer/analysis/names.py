@@ -85,6 +85,17 @@ def name_similarity(one: str, other: str) -> float:
     return SequenceMatcher(None, _sound(one), _sound(other), autojunk=False).ratio()
 
 
+def spelling_similarity(one: str, other: str) -> float:
+    """How alike two words' Latin transliterations are, vowels and all (0 to 1): among words that sound alike,
+    what tells 칸예 (kanye) Kanye from can.
+
+    >>> round(spelling_similarity("칸예", "kanye"), 2), round(spelling_similarity("칸예", "can"), 2)
+    (1.0, 0.5)
+    """
+    spelled = [_NOT_LETTER.sub("", _to_latin(word).lower()) for word in (one, other)]
+    return SequenceMatcher(None, *spelled, autojunk=False).ratio()
+
+
 def loose_name_key(key: str) -> str:
     """A name key less its l/r class: Korean and non-rhotic English spellings drop an r others write.
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from indexer.analysis import QUERY, STEM, WORD, Token, analyzer_for
-from indexer.analysis.names import loose_name_key, name_key, name_similarity
+from indexer.analysis.names import loose_name_key, name_key, name_similarity, spelling_similarity
 from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
 from indexer.search.plan import QueryPlan, plan_query, translated_plan
 from indexer.search.query import ParsedQuery
@@ -35,6 +35,8 @@ MIN_NAME_KEY = 2
 # A spelling that differs in its l/r class or a last consonant (Ford, 포드) counts for this much of one that
 # matches fully.
 LOOSE_NAME_WEIGHT = 0.7
+# How much the spelling's likeness (vowels included) adds, to rank words that sound alike (Kanye before can).
+SPELLING_WEIGHT = 0.5
 
 Weighted = tuple[tuple[str, float], ...]
 _NUMBER = re.compile(r"\d")
@@ -163,7 +165,8 @@ def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
         similarity = max(name_similarity(surface, candidate), name_similarity(term, candidate))
         if similarity >= NAME_MIN_SIMILARITY:
             exactness = 1.0 if candidate_key == key else LOOSE_NAME_WEIGHT
-            alike.append((candidate, similarity * exactness))
+            spelling = max(spelling_similarity(surface, candidate), spelling_similarity(term, candidate))
+            alike.append((candidate, similarity * exactness + SPELLING_WEIGHT * spelling))
     alike.sort(key=lambda pair: (-pair[1], pair[0]))
     return _strongest(alike[:NAMES_SEARCHED])
 
