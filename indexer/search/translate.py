@@ -24,6 +24,8 @@ from indexer.search.routing import Route
 
 # Translations searched per word: its strongest ones, weights summing to one.
 TRANSLATIONS_SEARCHED = 3
+# How much a translation that does not translate back counts (of its Dice association).
+ONE_WAY_WEIGHT = 0.5
 # Aligned passage pairs below which a direct language pair is thin: pivots add their evidence to it.
 THIN_PAIR = 500
 # How alike a name and a word of the other language must sound (indexer.analysis.names.name_similarity).
@@ -134,19 +136,29 @@ def _base_terms(tokens: list[Token]) -> list[str]:
 
 def _lexicon_translations(lexicon, source: str, term: str, target: str) -> Weighted:
     """A term's translations: direct, with evidence from pivots added where the direct pair is thin or silent."""
-    direct = _normalized(lexicon.translations(source, term, target))
+    direct = _translations(lexicon, source, term, target)
     if direct and lexicon.aligned(source, target) >= THIN_PAIR:
         return _strongest(direct)
     through: dict[str, float] = defaultdict(float)
     for pivot in lexicon.pivots(source, target):
-        for middle, first in _normalized(lexicon.translations(source, term, pivot)):
-            for term_there, second in _normalized(lexicon.translations(pivot, middle, target)):
+        for middle, first in _translations(lexicon, source, term, pivot):
+            for term_there, second in _translations(lexicon, pivot, middle, target):
                 through[term_there] += first * second
     combined = defaultdict(float, dict(direct))
     total = sum(through.values())
     for term_there, weight in through.items():
         combined[term_there] += weight / total
     return _strongest(list(combined.items()))
+
+
+def _translations(lexicon, source: str, term: str, target: str) -> list[tuple[str, float]]:
+    """A term's mined translations into one language, weights summing to one; one that does not translate back
+    into the term counts for ONE_WAY_WEIGHT of its association (a word met beside it, more than its meaning)."""
+    found = []
+    for translation, dice in lexicon.translations(source, term, target):
+        back = {word for word, _ in lexicon.translations(target, translation, source)}
+        found.append((translation, dice if term in back else dice * ONE_WAY_WEIGHT))
+    return _normalized(found)
 
 
 def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
