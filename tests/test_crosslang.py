@@ -70,10 +70,20 @@ def test_no_translation_when_the_query_is_in_the_index_language_or_it_is_turned_
         assert result["hits"] == []  # Bengali words do not occur in Korean text
 
 
-def test_all_languages_translate_where_the_query_language_differs(crosslang):
+def test_all_languages_translate_where_the_query_language_differs_and_show_each_story_once(crosslang):
+    """The library story is found in all three languages, and shown once: its Bengali article, the reader's."""
     result = search(crosslang, "শিশুদের", lang="all")
     assert {word["lang"] for word in result["translated"]} == {"en", "ko"}
-    assert {"library-bn", "library-ko", "library-en", "volunteers-ko"} <= set(hit_ids(result))
+    assert hit_ids(result)[:1] == ["library-bn"] and "volunteers-ko" in hit_ids(result)
+    assert not {"library-ko", "library-en"} & set(hit_ids(result))
+    assert {t["doc_id"] for t in result["hits"][0]["translations"]} >= {"library-ko", "library-en"}
+
+
+def test_a_stop_word_is_neither_translated_nor_a_translation(crosslang):
+    """এই (this) is a Bengali stop word; English `the` meets শিশু in every aligned pair but translates nothing."""
+    result = search(crosslang, "এই শিশুদের", lang="en")
+    assert [word["from"] for word in result["translated"]] == ["শিশুদের"]
+    assert "the" not in [term for term, _ in result["translated"][0]["to"]]
 
 
 def test_the_lexicon_follows_articles_added_and_removed(tmp_path):

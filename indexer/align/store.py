@@ -317,6 +317,11 @@ class LinkReader:
         rows = self._query("SELECT links FROM links WHERE doc_id = ? AND paragraph = ?", (doc_id, paragraph))
         return {link["doc_id"]: link["indexes"] for row in rows for link in json.loads(row[0])}
 
+    def stories(self, doc_ids: list[str]) -> dict[str, str]:
+        """The story (translation group) of each of these articles the store knows."""
+        marks = ", ".join("?" * len(doc_ids))
+        return dict(self._query(f"SELECT doc_id, grp FROM profiles WHERE doc_id IN ({marks})", tuple(doc_ids)))
+
     def story_members(self, group: str, doc_id: str) -> list[tuple[str, str]]:
         """The other articles of a translation group, as (doc_id, lang), by language and id."""
         rows = self._query(

@@ -16,7 +16,7 @@ from indexer.search.plan import QueryPlan
 from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.routing import requested_language, route_query
-from indexer.search.translate import plan_languages
+from indexer.search.translate import one_per_story, plan_languages
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
@@ -50,6 +50,8 @@ def search(
     plans, translated = plan_languages(index_set, parsed, route, translate)
     lists, missing = _rank(index_set, plans, offset + limit, per)
     ordered = order(lists, offset + limit)
+    if translated and route.used == "all" and per == PER_ARTICLE:
+        ordered = one_per_story(ordered, index_set.links)
     page = ordered[offset : offset + limit]
     ignored = sorted({word for plan in plans.values() for word in plan.ignored})
     answer = {

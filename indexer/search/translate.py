@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.analysis import QUERY, STEM, WORD, Token, analyzer_for
 from indexer.analysis.names import loose_name_key, name_key, name_similarity, spelling_similarity
+from indexer.analysis.stopwords import stop_words
 from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
 from indexer.search.plan import QueryPlan, plan_query, translated_plan
 from indexer.search.query import ParsedQuery
@@ -42,6 +44,7 @@ SPELLING_WEIGHT = 0.5
 
 Weighted = tuple[tuple[str, float], ...]
 _NUMBER = re.compile(r"\d")
+_stop_words = lru_cache(maxsize=None)(stop_words)  # read once per language: asked for every query word
 
 
 @dataclass(frozen=True)
@@ -96,11 +99,26 @@ def plan_languages(
     return plans, translated
 
 
+def one_per_story(ordered: list[tuple], links) -> list[tuple]:
+    """A translated search of every language keeps each story's best article, as a reader wants the story once
+    (its translations are listed with it); an article of no known story stands for itself."""
+    stories = links.stories([candidate.doc_id for _, candidate, _ in ordered]) if ordered else {}
+    seen, kept = set(), []
+    for item in ordered:
+        story = stories.get(item[1].doc_id, item[1].doc_id)
+        if story not in seen:
+            seen.add(story)
+            kept.append(item)
+    return kept
+
+
 def translate_words(text: str, source: str, target: str, lexicon) -> list[WordTranslation]:
     """Each word of `text` (in language `source`) as weighted terms of language `target`."""
     found = []
     latin_query = dominant_script(text) == "Latn"
     for surface, tokens in _words(text, source):
+        if surface.lower() in _stop_words(source):
+            continue  # a stop word carries no meaning to translate (and is not matched on at home either)
         kept = [token.text for token in tokens if _NUMBER.search(token.text)]
         if not kept and not latin_query and dominant_script(surface) == "Latn":
             kept = [token.text for token in tokens if token.role == WORD]
@@ -156,6 +174,8 @@ def _translations(lexicon, source: str, term: str, target: str) -> list[tuple[st
     into the term counts for ONE_WAY_WEIGHT of its association (a word met beside it, more than its meaning)."""
     found = []
     for translation, dice in lexicon.translations(source, term, target):
+        if translation in _stop_words(target):
+            continue  # met beside every word, the target's stop words translate none
         back = {word for word, _ in lexicon.translations(target, translation, source)}
         found.append((translation, dice if term in back else dice * ONE_WAY_WEIGHT))
     return _normalized(found)
