@@ -134,6 +134,10 @@ def _remove(args) -> int:
 def _print_report(report: WriteReport, verb: str) -> None:
     total = sum(report.written.values())
     print(f"{verb} {total} article(s) in {report.seconds:.1f} s (generation {report.generation})")
+    if report.lexicon:
+        mined = report.lexicon
+        print(f"lexicon: {mined.translations:,} translations from {mined.aligned_pairs:,} aligned passage pairs, "
+              f"{mined.bytes / 1e6:.1f} MB, {mined.seconds:.1f} s")  # fmt: skip
     _print_languages(report.languages)
     if report.problems:
         print(f"skipped {len(report.problems)} input(s):")
