@@ -13,10 +13,10 @@ from pathlib import Path
 
 from indexer.align.keys import KeyFile
 from indexer.align.store import LinkWriter
+from indexer.build.processes import KeyedWorkers
 from indexer.corpus import CorpusInput, read_inputs
 from indexer.documents import Article, Problem
 from indexer.engine.writing import LanguageWriters, count_languages
-from indexer.build.processes import KeyedWorkers
 
 # Expected cost of a language's share of a build against the others' (timed per language on a 30k-passage
 # corpus with the same text in every language: Kiwi makes Korean ~2.9x, Hindi's stems and Japanese's bigrams

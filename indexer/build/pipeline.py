@@ -5,11 +5,11 @@ A new generation is written beside the served one and swapped in only when compl
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from indexer.align.store import LinkWriter
 from indexer.analysis import SETU
 from indexer.build.executors import Executor, InProcess, PerLanguageProcesses
 from indexer.corpus import CorpusInput, find_inputs
-from indexer.documents import Article, Problem
+from indexer.documents import Problem
 from indexer.engine.writing import LanguageWriters, count_languages
 from indexer.generations import (
     IndexDirError,
@@ -30,6 +30,7 @@ from indexer.generations import (
     served_generation,
     writer_lock,
 )
+
 
 @dataclass
 class WriteReport:
