@@ -34,7 +34,7 @@ from bench.related_judged import WRITTEN, candidate_figures, judged_figures, rea
 from indexer.corpus import read_corpus
 from indexer.documents import Article
 from indexer.index import IndexSet, build_index, open_index_set
-from indexer.related import catalogue, key_evidence, related_articles
+from indexer.related import catalogue, key_evidence, related_articles, score_stories, stories
 from indexer.search import search
 from search_app import create_app
 
@@ -49,8 +49,6 @@ PAIRS = [("bn", "ko"), ("ko", "bn"), ("bn", "en"), ("ko", "en"), ("en", "bn"), (
 TARGET_RECALL = 0.80
 # Articles whose related query and search are timed (the first ones of each benchmarked language).
 TIMED_ARTICLES = 20
-# Everything one language has, so no article of it is cut off before its rank is read.
-ALL = 10_000
 
 
 def write_hidden_groups(folder: Path) -> tuple[Path, dict[str, str]]:
@@ -75,9 +73,14 @@ def rank_of(scores: dict[str, float], truth: str) -> int | None:
 
 
 def related_scores(index_set: IndexSet, doc_id: str, lang: str) -> dict[str, float]:
-    """Setu's relatedness of every article of `lang` to `doc_id`."""
-    found = related_articles(index_set, doc_id, limit=ALL, lang=lang)
-    return {a["doc_id"]: a["score"] for story in found["related"] for a in story["articles"] if a["lang"] == lang}
+    """Setu's relatedness of every article of `lang` to `doc_id`, before the threshold (ranking is measured)."""
+    story = stories(index_set)[catalogue(index_set)[doc_id].group]
+    return {
+        a["doc_id"]: a["score"]
+        for entry in score_stories(index_set, story)
+        for a in entry["articles"]
+        if a["lang"] == lang
+    }
 
 
 def number_scores(index_set: IndexSet, doc_id: str, lang: str) -> dict[str, float]:

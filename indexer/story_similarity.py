@@ -3,7 +3,7 @@
 A story is its articles, one or more per language. Two stories are compared in every language
 both have (English with English, Bengali with Bengali), so a story's translations are the bridge
 into the languages its other article lacks; the story's similarity is the mean over those
-languages of a cosine of content-term weights. A term's weight is (1 + log tf) · idf, where
+languages of a cosine of content-term weights. A term's weight is (1 + log tf) · idf², where
 idf is the rarity of the term among its language's passages; stop words, function words (terms
 in more than MAX_TERM_SHARE of passages) and numbers are left out. Numbers only raise a score
 that text has already earned, and only the specific ones (see `specific_numbers`).
@@ -20,6 +20,11 @@ from indexer.analysis.stopwords import stop_words
 # A term in more than this share of a language's passages is a function word there (particles of
 # Japanese and Chinese, Hindi postpositions, Vietnamese and English function words the lists lack).
 MAX_TERM_SHARE = 0.1
+# Passages a language needs before a share of them says a term is a function word: in a handful, topic words are.
+MIN_PASSAGES_FOR_SHARE = 100
+# Rarity counts squared, as in more-like-this (once in the query, once in the match): the judged set's
+# related and unrelated pairs overlap with idf alone (common topic words make any two crime stories alike).
+IDF_POWER = 2
 # How much sharing every specific number would raise a story's text similarity (at most ×(1 + this)).
 NUMBER_BOOST = 0.25
 # Numbers this long (after digit folding) and more are specific; shorter ones (31, 13) are everywhere.
@@ -30,9 +35,11 @@ YEARS = range(1900, 2100)
 
 def term_weight(count: int, document_frequency: int, documents: int) -> float:
     """A content term's weight in one article: dampened count times rarity; 0 for a function word."""
-    if not document_frequency or document_frequency > MAX_TERM_SHARE * documents:
+    if not document_frequency or document_frequency >= documents:
         return 0.0
-    return (1 + math.log(count)) * math.log(documents / document_frequency) ** 2
+    if documents >= MIN_PASSAGES_FOR_SHARE and document_frequency > MAX_TERM_SHARE * documents:
+        return 0.0
+    return (1 + math.log(count)) * math.log(documents / document_frequency) ** IDF_POWER
 
 
 def content_terms(counts: Mapping[str, int], lang: str) -> dict[str, int]:
