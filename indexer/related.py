@@ -200,10 +200,11 @@ def story_terms(index_set: IndexSet, group: str) -> dict[str, dict[str, float]]:
     return weights
 
 
-def _story_numbers(index_set: IndexSet, members: list[Card]) -> frozenset[str]:
+@lru_cache(maxsize=CACHED_STORIES)
+def story_numbers(index_set: IndexSet, group: str) -> frozenset[str]:
     """The specific numbers of a story's articles (digits folded, so every script agrees)."""
     keys = key_index(index_set).keys
-    return specific_numbers(key for member in members for key in keys.get(member.doc_id, ()))
+    return specific_numbers(key for member in stories(index_set)[group] for key in keys.get(member.doc_id, ()))
 
 
 def candidate_stories(index_set: IndexSet, group: str) -> set[str]:
@@ -239,8 +240,8 @@ def related_articles(index_set: IndexSet, doc_id: str, limit: int = 10, lang: st
     story = stories(index_set)[card.group]
     related = [
         entry
-        for entry in score_stories(index_set, story)
-        if entry["score"] >= MIN_RELATED_SCORE and (lang is None or lang in entry["languages"])
+        for entry in score_stories(index_set, story, at_least=MIN_RELATED_SCORE)
+        if lang is None or lang in entry["languages"]
     ]
     return {
         "article": asdict(card),
@@ -251,8 +252,8 @@ def related_articles(index_set: IndexSet, doc_id: str, limit: int = 10, lang: st
     }
 
 
-def score_stories(index_set: IndexSet, story: list[Card]) -> list[dict]:
-    """Every other story with some evidence, as a related entry with its score, best first (no threshold).
+def score_stories(index_set: IndexSet, story: list[Card], at_least: float = 0.0) -> list[dict]:
+    """Every other story with some evidence scoring at least `at_least`, as a related entry with its score, best first.
 
     Stories sharing a language are scored on their text (`story_similarity`); a story with no language
     in common with this one only on the keys that need no translation, scaled by KEY_SCALE.
@@ -261,15 +262,15 @@ def score_stories(index_set: IndexSet, story: list[Card]) -> list[dict]:
     keys = key_evidence(index_set, [member.doc_id for member in story])
     groups = candidate_stories(index_set, group) | {catalogue(index_set)[other].group for other in keys}
     groups.discard(group)
-    mine, my_numbers = story_terms(index_set, group), _story_numbers(index_set, story)
+    mine, my_numbers = story_terms(index_set, group), story_numbers(index_set, group)
     entries = []
     for other in groups:
         members = stories(index_set)[other]
         theirs = story_terms(index_set, other)
-        score, by_language = story_similarity(mine, theirs, my_numbers, _story_numbers(index_set, members))
+        score, by_language = story_similarity(mine, theirs, my_numbers, story_numbers(index_set, other))
         if not by_language:
             score = KEY_SCALE * story_key_similarity(index_set, story, members)
-        if score > 0:
+        if score > 0 and score >= at_least:
             entries.append({**_story_entry(members, by_language, keys), "score": round(score, 4)})
     entries.sort(key=lambda entry: (-entry["score"], entry["group"]))
     return entries

@@ -53,23 +53,24 @@ def content_terms(counts: Mapping[str, int], lang: str) -> dict[str, int]:
 
 
 def weigh_terms(counts: Mapping[str, int], lang: str, frequency: Callable[[str], int], documents: int) -> dict:
-    """An article's content terms with their weights (zero weights left out), given each term's passage count."""
+    """An article's content terms with their weights, scaled to unit length, given each term's passage count.
+
+    Unit length makes a cosine a dot product: a related query compares one story with hundreds.
+    """
     weights = {}
     for term, count in content_terms(counts, lang).items():
         weight = term_weight(count, frequency(term), documents)
         if weight:
             weights[term] = weight
-    return weights
+    norm = math.sqrt(sum(weight * weight for weight in weights.values()))
+    return {term: weight / norm for term, weight in weights.items()}
 
 
 def cosine(first: Mapping[str, float], second: Mapping[str, float]) -> float:
-    """The cosine of two weighted term sets (0 when either is empty)."""
+    """The cosine of two term weightings of unit length (`weigh_terms`); 0 when either is empty."""
     if len(first) > len(second):
         first, second = second, first
-    dot = sum(weight * second.get(term, 0.0) for term, weight in first.items())
-    if not dot:
-        return 0.0
-    return dot / math.sqrt(sum(w * w for w in first.values()) * sum(w * w for w in second.values()))
+    return sum(weight * second[term] for term, weight in first.items() if term in second)
 
 
 def specific_numbers(anchors: Iterable[str]) -> frozenset[str]:
