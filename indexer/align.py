@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,7 +57,10 @@ MIN_LINK_SHARE = 0.05
 
 _SENTENCE_END = re.compile(r"(?<=[.!?।॥۔؟])[\"'”’»」』)]*\s+|(?<=[。！？])[”」』）]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Z]")
+# Latin letters with their diacritics (Latin-1, Extended-A/B, Extended Additional: Vietnamese), so that
+# "Nguyễn" is one word, not "Nguy" and "n".
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_LATIN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}'’-]*[{_LATIN}]|[{_LATIN}]")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTES = re.compile(r"[\"“”«»「」『』„]")
@@ -162,10 +166,14 @@ def split_sentences(paragraph: str) -> list[str]:
 def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
     """Return what survives translation: folded numbers, Latin-script names and acronyms, URLs, quotes.
 
-    In Latin-script text (`latin_script`) only capitalized words can be names.
+    In Latin-script text (`latin_script`) only capitalized words can be names, and not the first
+    word of the text (a sentence): a capital there says nothing. Latin words lose their diacritics,
+    so Nguyễn in Vietnamese meets Nguyen in English.
 
     >>> sorted(anchors_of("২৩টি ক্লাব, ১,০০০ সদস্য: ANH PHUONG"))
     ['1000', '23', 'anh', 'phuong']
+    >>> sorted(anchors_of("Trong khi đó, ông Nguyễn Văn Tuấn nói", latin_script=True))
+    ['nguyen', 'tuan', 'van']
     """
     found = set()
     for url in _URL.findall(text):
@@ -173,12 +181,18 @@ def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
     text = _URL.sub(" ", text)
     for number in _NUMBER.findall(fold_digits(text)):
         found.add(re.sub(r"[.,]", "", number))
-    for word in _LATIN_WORD.findall(text):
-        if not latin_script or word[0].isupper():
-            found.add(word.lower())
+    for match in _LATIN_WORD.finditer(text):
+        word = match.group()
+        if not latin_script or (word[0].isupper() and _LETTERS.search(text, 0, match.start())):
+            found.add(_without_diacritics(word.lower()))
     if _QUOTES.search(text):
         found.add(QUOTE_ANCHOR)
     return frozenset(found)
+
+
+def _without_diacritics(word: str) -> str:
+    """The word's letters without their marks (đ as d): ễ → e."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.replace("đ", "d")) if not unicodedata.combining(c))
 
 
 def _is_latin_text(text: str) -> bool:

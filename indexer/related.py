@@ -269,28 +269,35 @@ def score_stories(index_set: IndexSet, story: list[Card], at_least: float = 0.0)
         theirs = story_terms(index_set, other)
         score, by_language = story_similarity(mine, theirs, my_numbers, story_numbers(index_set, other))
         if not by_language:
-            score = KEY_SCALE * story_key_similarity(index_set, story, members)
+            score = KEY_SCALE * story_key_similarity(index_set, group, other)
         if score > 0 and score >= at_least:
             entries.append({**_story_entry(members, by_language, keys), "score": round(score, 4)})
     entries.sort(key=lambda entry: (-entry["score"], entry["group"]))
     return entries
 
 
-def story_key_similarity(index_set: IndexSet, story: list[Card], other: list[Card]) -> float:
+def story_key_similarity(index_set: IndexSet, group: str, other: str) -> float:
     """Two stories' keys compared, story with story (so both ways agree): the sum of each channel's cosine (0 to 3)."""
-    index = key_index(index_set)
-    mine, theirs = (
-        {key for member in members for key in index.keys.get(member.doc_id, ()) if key in index.idf}
-        for members in (story, other)
-    )
+    mine, theirs = story_keys(index_set, group), story_keys(index_set, other)
     total = 0.0
     for channel in KEY_CHANNELS:
-        own = [key for key in mine if key_channel(key) == channel]
-        their = [key for key in theirs if key_channel(key) == channel]
-        shared = sum(index.idf[key] for key in set(own) & set(their))
+        own, their = mine.get(channel, {}), theirs.get(channel, {})
+        shared = sum(weight for key, weight in own.items() if key in their)
         if shared:
-            total += shared / math.sqrt(sum(index.idf[k] for k in own) * sum(index.idf[k] for k in their))
+            total += shared / math.sqrt(sum(own.values()) * sum(their.values()))
     return total
+
+
+@lru_cache(maxsize=CACHED_STORIES)
+def story_keys(index_set: IndexSet, group: str) -> dict[str, dict[str, float]]:
+    """A story's keys by channel, each with its idf (keys too common to tell left out)."""
+    index = key_index(index_set)
+    keys: dict[str, dict[str, float]] = defaultdict(dict)
+    for member in stories(index_set).get(group, []):
+        for key in index.keys.get(member.doc_id, ()):
+            if key in index.idf:
+                keys[key_channel(key)][key] = index.idf[key]
+    return dict(keys)
 
 
 def _key_sum(found: dict) -> float:
