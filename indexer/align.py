@@ -167,7 +167,7 @@ def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
     """Return what survives translation: folded numbers, Latin-script names and acronyms, URLs, quotes.
 
     In Latin-script text (`latin_script`) only capitalized words can be names, and not the first
-    word of the text (a sentence): a capital there says nothing. Latin words lose their diacritics,
+    word of the text (a sentence) unless an acronym: a capital there says nothing. Latin words lose their diacritics,
     so Nguyễn in Vietnamese meets Nguyen in English.
 
     >>> sorted(anchors_of("২৩টি ক্লাব, ১,০০০ সদস্য: ANH PHUONG"))
@@ -183,7 +183,8 @@ def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
         found.add(re.sub(r"[.,]", "", number))
     for match in _LATIN_WORD.finditer(text):
         word = match.group()
-        if not latin_script or (word[0].isupper() and _LETTERS.search(text, 0, match.start())):
+        initial = not _LETTERS.search(text, 0, match.start()) and not (len(word) > 1 and word.isupper())
+        if not latin_script or (word[0].isupper() and not initial):
             found.add(_without_diacritics(word.lower()))
     if _QUOTES.search(text):
         found.add(QUOTE_ANCHOR)
