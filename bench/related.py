@@ -31,9 +31,10 @@ from datetime import date
 from pathlib import Path
 
 from bench.related_judged import WRITTEN, candidate_figures, judged_figures, read_judgments
+from indexer.build.pipeline import build_index
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.index import IndexSet, build_index, open_index_set
+from indexer.engine.index_set import IndexSet, open_index_set
 from indexer.related import catalogue, key_evidence, related_articles, score_stories, stories
 from indexer.search import search
 from search_app import create_app

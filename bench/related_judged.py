@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from indexer.align.store import LinkReader
 from indexer.documents import Article
-from indexer.links import LinkReader
 from indexer.related import related_articles, stories
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Request
 
-from indexer.languages import UnknownLanguage, canonical_language
-from indexer.query import MAX_QUERY_LENGTH
-from indexer.search import MAX_LIMIT, MAX_OFFSET
+from indexer import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_LENGTH, UnknownLanguage, canonical_language
 from search_app.errors import BadParameter
 
 PER_CHOICES = ("article", "passage")

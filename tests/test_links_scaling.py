@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+from indexer.align.store import MAX_ANCHOR_ARTICLES, STORE, LinkReader, LinkWriter
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.links import MAX_ANCHOR_ARTICLES, STORE, LinkReader, LinkWriter
 from indexer.related import catalogue
 
 from .conftest import SEEDS

@@ -7,11 +7,12 @@ import re
 
 import pytest
 
+from indexer.align.keys import keys_of
 from indexer.analysis import analyzer_for
+from indexer.analysis.names import name_key
+from indexer.build.pipeline import build_index, remove_articles
 from indexer.documents import Article
-from indexer.index import build_index, open_index_set, remove_articles
-from indexer.links import keys_of
-from indexer.names import name_key
+from indexer.engine.index_set import open_index_set
 from indexer.related import MIN_RELATED_SCORE, catalogue, coverage, related_articles
 from search_app import create_app
 

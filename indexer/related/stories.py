@@ -1,6 +1,6 @@
 """Related coverage for editors: other stories on the same event or issue, in any language.
 
-A story is compared with a story (`indexer.story_similarity`): in each language both have, their
+A story is compared with a story (`indexer.related.similarity`): in each language both have, their
 content terms, idf-weighted, stop and function words out; the mean cosine over those languages
 is the score, raised a little by specific numbers both mention. So a story's translations bridge
 into the languages the other story has. Stories are found to score by their most telling terms,
@@ -22,13 +22,14 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from whoosh import query as q
-
+from indexer.align.keys import base_forms
+from indexer.align.store import MAX_ANCHOR_ARTICLES, KeyReader
 from indexer.analysis import SETU
-from indexer.index import HEADLINE_ONLY, IndexSet
-from indexer.links import MAX_ANCHOR_ARTICLES, KeyReader, base_forms
-from indexer.names import KEY_PREFIX
-from indexer.story_similarity import specific_numbers, story_similarity, weigh_terms
+from indexer.analysis.names import KEY_PREFIX
+from indexer.engine import queries as eq
+from indexer.engine.index_set import IndexSet
+from indexer.engine.schema import HEADLINE_ONLY
+from indexer.related.similarity import specific_numbers, story_similarity, weigh_terms
 
 # Most telling terms of a story searched, per language, to find the stories worth scoring.
 MLT_TERMS = 30
@@ -68,7 +69,7 @@ def catalogue(index_set: IndexSet) -> dict[str, Card]:
     cards = {}
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            firsts = searcher.search(q.NumericRange("position", HEADLINE_ONLY, 0), limit=None)
+            firsts = searcher.search(eq.numeric_between("position", HEADLINE_ONLY, 0), limit=None)
             for fields in (searcher.stored_fields(docnum) for docnum in firsts.docs()):
                 cards.setdefault(fields["doc_id"], _card(fields))
     return cards
@@ -216,7 +217,7 @@ def candidate_stories(index_set: IndexSet, group: str) -> set[str]:
         if not telling:
             continue
         with index_set.searcher(lang) as searcher:
-            query = q.Or([q.Term("text", term, boost=weight) for term, weight in telling])
+            query = eq.any_of([eq.term("text", term, boost=weight) for term, weight in telling])
             doc_ids = searcher.reader().column_reader("doc_id")
             for docnum in searcher.search(query, limit=CANDIDATE_PASSAGES).docs():
                 card = cards.get(doc_ids[docnum])

@@ -166,14 +166,14 @@ def split_sentences(paragraph: str) -> list[str]:
 def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
     """Return what survives translation: folded numbers, Latin-script names and acronyms, URLs, quotes.
 
-    In Latin-script text (`latin_script`) only capitalized words can be names, and not the first
-    word of the text (a sentence) unless an acronym: a capital there says nothing. Latin words lose their diacritics,
-    so Nguyễn in Vietnamese meets Nguyen in English.
+    In Latin-script text (`latin_script`) only capitalized words can be names (a sentence's first word
+    is kept: alignment matches names that open sentences). Latin words lose their diacritics, so
+    Nguyễn in Vietnamese meets Nguyen in English.
 
     >>> sorted(anchors_of("২৩টি ক্লাব, ১,০০০ সদস্য: ANH PHUONG"))
     ['1000', '23', 'anh', 'phuong']
     >>> sorted(anchors_of("Trong khi đó, ông Nguyễn Văn Tuấn nói", latin_script=True))
-    ['nguyen', 'tuan', 'van']
+    ['nguyen', 'trong', 'tuan', 'van']
     """
     found = set()
     for url in _URL.findall(text):
@@ -181,10 +181,8 @@ def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
     text = _URL.sub(" ", text)
     for number in _NUMBER.findall(fold_digits(text)):
         found.add(re.sub(r"[.,]", "", number))
-    for match in _LATIN_WORD.finditer(text):
-        word = match.group()
-        initial = not _LETTERS.search(text, 0, match.start()) and not (len(word) > 1 and word.isupper())
-        if not latin_script or (word[0].isupper() and not initial):
+    for word in _LATIN_WORD.findall(text):
+        if not latin_script or word[0].isupper():
             found.add(_without_diacritics(word.lower()))
     if _QUOTES.search(text):
         found.add(QUOTE_ANCHOR)
