@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 
+from indexer.align.keys import base_forms
+from indexer.analysis import analyzer_for
 from indexer.analysis.stopwords import stop_words
 
 # A term in more than this share of a language's passages is a function word there (particles of
@@ -42,9 +45,17 @@ def term_weight(count: int, document_frequency: int, documents: int) -> float:
     return (1 + math.log(count)) * math.log(documents / document_frequency) ** IDF_POWER
 
 
+@cache
+def stop_terms(lang: str) -> frozenset[str]:
+    """The language's stop words as listed and as analyzed: an article's terms are base forms (বলেন → বল)."""
+    listed = stop_words(lang)
+    analyzer = analyzer_for(lang)
+    return listed | frozenset(term for word in listed for term in base_forms(analyzer(word)))
+
+
 def content_terms(counts: Mapping[str, int], lang: str) -> dict[str, int]:
     """An article's analyzed terms without its language's stop words, numbers and letterless tokens."""
-    stop = stop_words(lang)
+    stop = stop_terms(lang)
     return {
         term: count
         for term, count in counts.items()
