@@ -93,6 +93,23 @@ def test_no_candidate_is_proposed_in_a_language_the_story_already_has(tmp_path):
     assert [reader.candidates(a.id) for a in [*story, loose_copy]] == [[], [], [], []]
 
 
+def test_removing_a_translation_opens_its_language_to_candidates_as_a_fresh_build_would(tmp_path):
+    story = [replace(a, group="one-story") for a in _ntrex(1)]
+    english = next(a for a in story if a.lang == "en")
+    loose_copy = replace(english, id="loose-copy-en", group="loose-copy-en")
+    writer = LinkWriter(tmp_path)
+    for article in [*story, loose_copy]:
+        writer.add(article)
+    writer.finish()
+    writer = LinkWriter(tmp_path)
+    writer.remove(english.id)
+    writer.finish()
+    reader = LinkReader(tmp_path)
+    assert {a.id: [c["doc_id"] for c in reader.candidates(a.id)] for a in story if a is not english} == {
+        a.id: ["loose-copy-en"] for a in story if a is not english
+    }
+
+
 def test_no_candidates_on_a_fully_grouped_corpus(index_set):
     # seeds/: the NTREX sample in 9 languages and the seed story, every translation in its story.
     assert [doc_id for doc_id in catalogue(index_set) if index_set.links.candidates(doc_id)] == []

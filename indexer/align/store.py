@@ -158,6 +158,19 @@ class LinkWriter:
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM article_terms WHERE doc_id = ?", (doc_id,))
+        self._requeue_candidates(row[0])
+
+    def _requeue_candidates(self, group: str) -> None:
+        """Look again for candidates of a story that lost an article: its language may now be open to them."""
+        members = [doc_id for (doc_id,) in self.db.execute("SELECT doc_id FROM profiles WHERE grp = ?", (group,))]
+        for member in members:
+            self.db.execute("DELETE FROM candidates WHERE doc_id = ? OR other_id = ?", (member, member))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO changed SELECT doc_id, lang, grp, json_extract(profile, '$[0]'), length, "
+            "(SELECT group_concat(anchor, ?) FROM anchors WHERE anchors.doc_id = profiles.doc_id) "
+            "FROM profiles WHERE doc_id = ?",
+            [(_ANCHOR_SEPARATOR, member) for member in members],
+        )
 
     def align(self) -> None:
         """Realign every story touched and look for candidate translations of every article added.
