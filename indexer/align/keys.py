@@ -30,8 +30,8 @@ TERM_SEPARATOR = " "
 
 @dataclass(frozen=True)
 class ArticleKeys:
-    """An article's transliterated name keys, its terms (grams left out) with their counts, and each passage's
-    base terms (headline first) for the bilingual lexicon (indexer.align.lexicon)."""
+    """An article's transliterated name keys, its base forms (each word's stems, or the word) with their counts,
+    and each passage's base terms (headline first) for the bilingual lexicon (indexer.align.lexicon)."""
 
     doc_id: str
     name_keys: frozenset[str]
@@ -46,32 +46,42 @@ def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> Ar
     as much as Whoosh's writer).
     """
     analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
-    terms = Counter(token.text for _, tokens in analyzed for token in tokens if token.role != GRAM)
+    terms = Counter(term for _, tokens in analyzed for term in base_forms(tokens))
     latin = dominant_script("\n".join(text for text, _ in analyzed)[:SCRIPT_SAMPLE]) == "Latn"
     passages = tuple(base_terms(tokens, text if latin else None) for text, tokens in analyzed)
     return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages)
 
 
-def base_terms(tokens: Iterable[Token], names_in: str | None = None) -> tuple[str, ...]:
-    """A passage's distinct base terms, what a lexicon pairs across languages: each word's stems (Korean
-    morphemes, Bengali stems), or the word itself where it has none; grams and numbers left out. With
+def base_forms(tokens: Iterable[Token]) -> list[str]:
+    """Each word's stems, or the word itself when it has none (grams left out): 의원들은 counts as 의원.
+
+    A word and its stem counted both would make two articles sharing the stem look half as alike.
+    """
+    words: dict[int, str] = {}
+    stems: dict[int, list[str]] = defaultdict(list)
+    for token in tokens:
+        if token.role == STEM:
+            stems[token.pos].append(token.text)
+        elif token.role != GRAM:
+            words[token.pos] = token.text
+    return [term for pos, word in words.items() for term in stems.pop(pos, [word])] + [
+        term for found in stems.values() for term in found
+    ]
+
+
+def base_terms(tokens: list[Token], names_in: str | None = None) -> tuple[str, ...]:
+    """A passage's distinct base forms less its numbers: what the lexicon pairs across languages. With
     `names_in` (the Latin-script text of the tokens), its capitalized words as written too (Sims beside
     sim): a name is matched in another script by its spelling.
 
-    >>> base_terms(analyzer_for("bn")("শিশুদের জন্য ২০১৯"))
+    >>> base_terms(list(analyzer_for("bn")("শিশুদের জন্য ২০১৯")))
     ('শিশু', 'জন্য')
     """
-    by_position: dict[int, list[Token]] = defaultdict(list)
-    for token in tokens:
-        if token.role in (WORD, STEM) and not token.text.isdigit():
-            by_position[token.pos].append(token)
-    terms: dict[str, None] = {}
-    for group in by_position.values():
-        stems = [token.text for token in group if token.role == STEM]
-        terms.update(dict.fromkeys(stems or [token.text for token in group]))
-        if names_in is not None and stems:
-            capitalized = [t.text for t in group if t.role == WORD and names_in[t.start : t.start + 1].isupper()]
-            terms.update(dict.fromkeys(capitalized))
+    terms = dict.fromkeys(term for term in base_forms(tokens) if not term.isdigit())
+    if names_in is not None:
+        terms.update(
+            dict.fromkeys(t.text for t in tokens if t.role == WORD and names_in[t.start : t.start + 1].isupper())
+        )
     return tuple(terms)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,18 +57,28 @@ MIN_LINK_SHARE = 0.05
 
 _SENTENCE_END = re.compile(r"(?<=[.!?।॥۔؟])[\"'”’»」』)]*\s+|(?<=[。！？])[”」』）]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Z]")
+# Latin letters with their diacritics (Latin-1, Extended-A/B, Extended Additional: Vietnamese), so that
+# "Nguyễn" is one word, not "Nguy" and "n".
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_LATIN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}'’-]*[{_LATIN}]|[{_LATIN}]")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTES = re.compile(r"[\"“”«»「」『』„]")
-# Candidate translations: telling anchors they must share, and the least confidence worth recording.
+# Candidate translations: telling anchors they must share, and the least confidence worth recording and showing.
+# Hidden-group NTREX build (bench/results/related.md): 1 of 4,086 pairs at 0.7 or more was wrong, 0 of 1,838 at 0.9.
 CANDIDATE_MIN_SHARED = 2
-CANDIDATE_MIN_CONFIDENCE = 0.3
+# …or this share of the telling anchors of the article with fewer (a short article may have one or two).
+CANDIDATE_MIN_OVERLAP = 0.5
+CANDIDATE_MIN_CONFIDENCE = 0.7
+# Least ratio of an article's paragraph count to the other's, before aligning them.
+CANDIDATE_MIN_PARAGRAPH_AGREEMENT = 0.6
+# Least ratio of an article's length to the length a translation of the other would have, before aligning them.
+CANDIDATE_MIN_LENGTH_AGREEMENT = 0.5
 # Days apart two translations may be published without doubt, and the scale doubt grows on after that.
 CANDIDATE_DATE_SLACK_DAYS = 3
 CANDIDATE_DATE_SCALE_DAYS = 14
-# How much a missing publication date weakens a candidate.
-UNDATED_AGREEMENT = 0.9
+# How much a missing publication date weakens a candidate: not at all, a missing date is no evidence either way.
+UNDATED_AGREEMENT = 1.0
 # The anchor every sentence holding a quotation carries.
 QUOTE_ANCHOR = '"'
 
@@ -155,10 +166,14 @@ def split_sentences(paragraph: str) -> list[str]:
 def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
     """Return what survives translation: folded numbers, Latin-script names and acronyms, URLs, quotes.
 
-    In Latin-script text (`latin_script`) only capitalized words can be names.
+    In Latin-script text (`latin_script`) only capitalized words can be names (a sentence's first word
+    is kept: alignment matches names that open sentences). Latin words lose their diacritics, so
+    Nguyễn in Vietnamese meets Nguyen in English.
 
     >>> sorted(anchors_of("২৩টি ক্লাব, ১,০০০ সদস্য: ANH PHUONG"))
     ['1000', '23', 'anh', 'phuong']
+    >>> sorted(anchors_of("Trong khi đó, ông Nguyễn Văn Tuấn nói", latin_script=True))
+    ['nguyen', 'trong', 'tuan', 'van']
     """
     found = set()
     for url in _URL.findall(text):
@@ -168,10 +183,15 @@ def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
         found.add(re.sub(r"[.,]", "", number))
     for word in _LATIN_WORD.findall(text):
         if not latin_script or word[0].isupper():
-            found.add(word.lower())
+            found.add(_without_diacritics(word.lower()))
     if _QUOTES.search(text):
         found.add(QUOTE_ANCHOR)
     return frozenset(found)
+
+
+def _without_diacritics(word: str) -> str:
+    """The word's letters without their marks (đ as d): ễ → e."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.replace("đ", "d")) if not unicodedata.combining(c))
 
 
 def _is_latin_text(text: str) -> bool:
@@ -431,18 +451,46 @@ def _backtrack(back: list[dict], n: int, m: int) -> list[tuple[int, int, int, in
     return beads
 
 
-def candidate_confidence(
-    source: Profile | CandidateProfile, other: Profile | CandidateProfile, model: LengthModel | None = None
-) -> float:
-    """How likely two articles outside one story are translations: shared anchors, lengths, dates (0 to 1)."""
-    mine, theirs = source.candidate_anchors, other.candidate_anchors
-    shared = len(mine & theirs)
-    if shared < CANDIDATE_MIN_SHARED or source.lang == other.lang:
+def alignment_confidence(profile: Profile, paragraphs: list[ParagraphLinks]) -> float:
+    """How well an article aligns with another: its paragraphs' link confidences, weighted by their length."""
+    lengths = profile.paragraph_lengths
+    total = sum(lengths)
+    if not total:
         return 0.0
-    overlap = shared / min(len(mine), len(theirs))
-    expected = (model or LengthModel(1.0)).ratio * source.length
-    length_agreement = min(expected, other.length) / max(expected, other.length, 1)
-    confidence = overlap * length_agreement * _date_agreement(source.published, other.published)
+    return round(sum(length * found.confidence for length, found in zip(lengths, paragraphs, strict=True)) / total, 3)
+
+
+def plausible_candidate(
+    source: Profile | CandidateProfile, other: Profile | CandidateProfile, model: LengthModel | None = None
+) -> bool:
+    """Whether two articles are worth aligning as candidate translations: other languages, lengths near what the
+    language pair predicts (when the corpus knows the pair), dates near. Cheap, so it runs on every pair found."""
+    if source.lang == other.lang:
+        return False
+    if model is not None:
+        expected = model.ratio * source.length
+        if min(expected, other.length) < CANDIDATE_MIN_LENGTH_AGREEMENT * max(expected, other.length, 1):
+            return False
+    return _date_agreement(source.published, other.published) >= CANDIDATE_MIN_CONFIDENCE
+
+
+def _similar_shape(source: Profile, other: Profile) -> bool:
+    """Whether two articles have about as many paragraphs as translations do (translators merge and split few)."""
+    fewer, more = sorted((len(source.paragraphs), len(other.paragraphs)))
+    return fewer >= CANDIDATE_MIN_PARAGRAPH_AGREEMENT * more
+
+
+def candidate_confidence(source: Profile, other: Profile, model: LengthModel | None = None) -> float:
+    """How likely two articles outside one story are translations (0 to 1): how well each aligns with the other.
+
+    The aligner's own evidence: sentence beads whose lengths agree and whose anchors match, both ways
+    (the weaker way counts), times the agreement of their dates. 0 below CANDIDATE_MIN_CONFIDENCE.
+    """
+    if not plausible_candidate(source, other, model) or not _similar_shape(source, other):
+        return 0.0
+    forward, backward = align_paragraphs(source, other, model)
+    aligned = min(alignment_confidence(source, forward), alignment_confidence(other, backward))
+    confidence = aligned * _date_agreement(source.published, other.published)
     return round(confidence, 3) if confidence >= CANDIDATE_MIN_CONFIDENCE else 0.0
 
 
