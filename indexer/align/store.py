@@ -16,21 +16,16 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
-from indexer.align.keys import NAME_KEYS_SCHEMA, ArticleKeys, store_keys
-from indexer.align.paragraphs import (
+from indexer.align.candidates import (
     CANDIDATE_MIN_OVERLAP,
     CANDIDATE_MIN_SHARED,
     CandidateProfile,
-    LengthModel,
-    Profile,
-    Sentence,
-    align_paragraphs,
-    alignment_confidence,
     candidate_confidence,
-    estimate_length_models,
     plausible_candidate,
-    profile_of,
 )
+from indexer.align.keys import NAME_KEYS_SCHEMA, ArticleKeys, store_keys
+from indexer.align.paragraphs import LengthModel, align_paragraphs, alignment_confidence, estimate_length_models
+from indexer.align.profiles import Profile, Sentence, profile_of
 from indexer.documents import Article
 from indexer.generations import IndexDirError
 
