@@ -1,4 +1,4 @@
-"""Translation groups and paragraph alignment: which paragraphs of two translations say the same thing.
+"""Paragraph alignment: which paragraphs of two translations say the same thing.
 
 Translators merge, split and drop paragraphs but rarely sentences, so alignment runs on
 sentences: Gale–Church dynamic programming over lengths (the length ratio of each language
