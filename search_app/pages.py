@@ -141,6 +141,12 @@ def search_page():
     return page, 400 if problem else 200
 
 
+@blueprint.get("/favicon.ico")
+def favicon():
+    """The site icon where browsers look for it first (an SVG: every current browser draws one)."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @blueprint.get("/articles/<path:doc_id>")
 def article_page(doc_id: str):
     """One article; with `?with=<doc_id>`, side by side with that translation, aligned paragraphs in rows."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,9 +68,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built_index):
-    """The real WSGI server (`python -m search_app`) on 127.0.0.1, stopped when the session ends."""
+@contextmanager
+def serving(index_dir: Path, workers: str = "1"):
+    """The real WSGI server (`python -m search_app`: waitress for one worker, gunicorn for more) on 127.0.0.1."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -76,11 +78,13 @@ def live_server(built_index):
             "-m",
             "search_app",
             "--index-dir",
-            str(built_index),
+            str(index_dir),
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            workers,
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -103,3 +107,10 @@ def live_server(built_index):
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(built_index):
+    """The real WSGI server on 127.0.0.1 with its default workers, stopped when the session ends."""
+    with serving(built_index, str(os.cpu_count() or 1)) as base:
+        yield base

@@ -313,3 +313,10 @@ def test_aligned_rows_pair_paragraphs_by_order_without_links():
     shape = [([p["text"] for p in row["left"]], [p["text"] for p in row["right"]]) for row in layout["rows"]]
     assert shape == [(["a0"], ["b0"]), (["a1"], ["b1"]), (["a2"], [])]
     assert layout["by_order"] is True
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_it(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data
+    assert 'rel="icon"' in page(client, "/")
