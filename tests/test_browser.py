@@ -108,16 +108,15 @@ def test_a_reader_searches_사회복지_and_opens_the_bengali_translation_beside
     assert any("사회복지" in marked for marked in marks.all_inner_texts())
     screenshot(tab, "1-search-results-사회복지")
 
-    bengali = tab.locator(".hit").first.locator('details[data-lang="bn"]')
-    assert not bengali.locator(".side-by-side-link").is_visible()
-    bengali.locator("summary").click()
-    assert bengali.get_attribute("open") is not None
-    assert bengali.locator(".side-by-side-link").is_visible()
-    linked = bengali.locator('.linked-passage[lang="bn"], .hint').first
-    assert linked.is_visible()
-    screenshot(tab, "2-bengali-translation-in-place")
+    hit = tab.locator(".hit").first
+    whole = hit.locator(".full-passage")
+    assert not whole.is_visible()
+    hit.locator(".passage-more summary").click()  # the whole passage, one click away
+    assert whole.is_visible() and "사회복지" in whole.inner_text()
+    bengali = hit.locator('.side-by-side-link[data-lang="bn"]')
+    screenshot(tab, "2-whole-passage-in-place")
 
-    bengali.locator(".side-by-side-link").click()
+    bengali.click()
     tab.wait_for_selector("[data-side-by-side]")
     assert tab.locator('.aligned-left .paragraph[lang="ko"]').count() > 0
     assert tab.locator('.aligned-right .paragraph[lang="bn"]').count() > 0

@@ -44,24 +44,21 @@ def test_search_shows_highlighted_korean_passages_for_사회복지(client):
     text = page(client, "/?q=사회복지")
     hits = hit_blocks(text)
     assert hits, "no results listed"
-    assert '<p class="passage" lang="ko" dir="auto">' in hits[0]
+    assert 'class="passage snippet" lang="ko" dir="auto"' in hits[0]
     assert "<mark>사회복지</mark>" in hits[0]
     assert 'value="사회복지"' in text
     assert "Searched in" in text and '<span lang="ko">한국어</span>' in text
 
 
-def test_each_hit_shows_its_translations_linked_passage_in_place_and_links_side_by_side(client, index_set):
-    text = page(client, "/?q=사회복지")
-    first = hit_blocks(text)[0]
+def test_each_hit_names_its_translations_on_one_line_each_linking_side_by_side_at_the_passage(client, index_set):
+    first = hit_blocks(page(client, "/?q=사회복지"))[0]
     bengali = next(t for t in search(index_set, "사회복지")["hits"][0]["translations"] if t["lang"] == "bn")
-    details = re.search(r'<details class="translation" data-lang="bn">.*?</details>', first, flags=re.S).group(0)
-    assert html.escape(bengali["title"], quote=False) in details
-    if bengali["passage"]["text"]:
-        assert '<p class="passage linked-passage" lang="bn"' in details
-        assert bengali["passage"]["text"] in html.unescape(details)
-    else:
-        assert "No passage of this translation is linked" in details
-    assert f'href="/articles/{KOREAN_SEED}?with={BENGALI_SEED}#p-' in details
+    line = re.search(r'<p class="translations">.*?</p>', first, flags=re.S).group(0)
+    link = re.search(r'<a class="side-by-side-link[^"]*" data-lang="bn".*?</a>', line, flags=re.S).group(0)
+    assert f'href="/articles/{KOREAN_SEED}?with={BENGALI_SEED}#p-' in link
+    assert (bengali["passage"]["text"] or bengali["title"]) in html.unescape(link)  # the linked passage, on hover
+    assert ">বাংলা</a>" in link
+    assert "<details" not in line
 
 
 def test_result_metadata_names_language_source_and_date(client):
@@ -275,7 +272,7 @@ def test_corpus_markup_in_results_is_shown_as_text(hostile_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "&lt;img src=x onerror=alert(2)&gt;" in text
-    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in text
+    assert "&lt;img src=x onerror=alert(5)&gt;" in text  # the Korean translation's linked passage
 
 
 def test_corpus_markup_in_articles_is_shown_as_text_and_only_web_urls_are_links(hostile_client):

@@ -21,6 +21,7 @@ HIT_KEYS = {
     "lang",
     "title",
     "title_highlight",
+    "byline_highlight",
     "url",
     "published",
     "source",
@@ -44,7 +45,7 @@ def test_cli_search_json_marks_the_bengali_seed_word(built_index):
     assert hit["doc_id"] == "000_aaa99257ef590384"
     assert hit["passage"]["index"] == 0
     assert "<mark>সমাজকর্ম</mark>" in hit["passage"]["highlight"]
-    assert set(hit["passage"]) == {"index", "text", "highlight"}
+    assert set(hit["passage"]) == {"index", "text", "highlight", "snippet"}
     korean = [t for t in hit["translations"] if t["lang"] == "ko"]
     assert [t["doc_id"] for t in korean] == ["001_e7969bfd07bd7312"]
     assert set(korean[0]) == {"doc_id", "lang", "title", "url", "passage"}
