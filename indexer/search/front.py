@@ -16,14 +16,24 @@ from indexer.search.plan import QueryPlan, plan_query
 from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.routing import requested_language, route_query
+from indexer.search.stories import STORY, collapse_stories, default_collapse
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 ALL_WORDS, MOST_WORDS = "all words", "most words"
 
 
-def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: int = 0, per: str = PER_ARTICLE) -> dict:
-    """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`.
+def search(
+    index_set,
+    query: str,
+    lang: str = "auto",
+    limit: int = 10,
+    offset: int = 0,
+    per: str = PER_ARTICLE,
+    collapse: str | None = None,
+) -> dict:
+    """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`;
+    with `collapse="story"` (the default over several languages) one per story, its other languages named.
 
     Passages matching any query word are ranked by BM25F, re-scored by how much of the
     query's weight they match and how close its words are (indexer.search.ranking). A query
@@ -38,6 +48,12 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
     plans = {code: plan_query(parsed, code, index_set.analyzer(code)) for code in route.langs}
     lists, missing = _rank(index_set, plans, offset + limit, per)
     ordered = order(lists, offset + limit)
+    total, exact = sum(found.total for found in lists), all(found.exact for found in lists)
+    collapse = collapse or default_collapse(route.langs, per, PER_ARTICLE)
+    also_matched = None
+    if collapse == STORY:
+        stories = collapse_stories(index_set, ordered, lists)
+        ordered, also_matched, total, exact = stories.entries, stories.also_matched, len(stories.entries), stories.exact
     page = ordered[offset : offset + limit]
     ignored = sorted({word for plan in plans.values() for word in plan.ignored})
     answer = {
@@ -47,11 +63,15 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
         "notice": parsed.notice,
         "matching": MOST_WORDS if ordered and not ordered[0][1].all_words else ALL_WORDS,
         "ignored_words": ignored,
-        "total": sum(found.total for found in lists),
-        "total_relation": "eq" if all(found.exact for found in lists) else "gte",
+        "collapse": collapse,
+        "total": total,
+        "total_relation": "eq" if exact else "gte",
         "took_ms": 0.0,
         "hits": page_hits(index_set, page, {found.lang: found.terms for found in lists}),
     }
+    if also_matched is not None:
+        for hit, languages in zip(answer["hits"], also_matched[offset : offset + limit], strict=True):
+            hit["also_matched"] = languages
     if missing:
         answer["partial"] = {"missing_shards": missing}
     answer["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
