@@ -25,6 +25,7 @@ class StoryOrder:
     entries: list[tuple[str, Candidate, float]] = field(default_factory=list)
     also_matched: list[list[str]] = field(default_factory=list)
     exact: bool = True
+    total: int = 0
 
 
 def default_collapse(languages: tuple[str, ...], per: str, per_article: str) -> str:
@@ -51,4 +52,5 @@ def collapse_stories(index_set, ordered: list[tuple[str, Candidate, float]], lis
             position[group] = len(stories.entries)
             stories.entries.append((lang, candidate, score))
             stories.also_matched.append([])
+    stories.total = len(stories.entries)
     return stories
