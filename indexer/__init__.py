@@ -13,9 +13,14 @@ from indexer.generations import IndexDirError, served_generation
 from indexer.languages import UnknownLanguage, canonical_language, english_name, native_name
 from indexer.related import coverage, related_articles
 from indexer.search import MAX_LIMIT, MAX_OFFSET, get_article, search, warm
+from indexer.search.freshness import MAX_RECENCY_DAYS, SORT_CHOICES
 from indexer.search.query import MAX_QUERY_LENGTH
+from indexer.search.stories import COLLAPSE_CHOICES
 
 __all__ = [
+    "COLLAPSE_CHOICES",
+    "MAX_RECENCY_DAYS",
+    "SORT_CHOICES",
     "MAX_LIMIT",
     "MAX_OFFSET",
     "MAX_QUERY_LENGTH",

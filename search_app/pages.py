@@ -125,7 +125,7 @@ def search_page():
             problem = error.description
         else:
             chosen_lang = checked.lang
-            results = search(indexes, checked.q, checked.lang, checked.limit, checked.offset, checked.per)
+            results = search(indexes, **checked.search_arguments())
             pages = page_links(checked, results["total"])
             alternatives = suggestions(checked, results["lang"]["used"]) if not results["total"] else None
     page = render_template(
@@ -202,7 +202,8 @@ def coverage_pages(filters: dict, total: int) -> dict:
 
 def search_args(checked: params.SearchParams, **changes) -> dict:
     """The URL parameters of a search, with `changes`, leaving out defaults so links stay short."""
-    args = {"q": checked.q, "lang": checked.lang, "limit": checked.limit, "offset": checked.offset, "per": checked.per}
+    names = ("lang", "limit", "offset", "per", "collapse", "sort", "recency")
+    args = {"q": checked.q, **{name: getattr(checked, name) for name in names}}
     args.update(changes)
     defaults = params.SearchParams(q="")
     return {name: value for name, value in args.items() if name == "q" or value != getattr(defaults, name)}

@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 
 from indexer.documents import reject_unpaired_surrogates
+from indexer.search.facets import search_facets
+from indexer.search.freshness import BY_DATE, RELEVANCE, newest_first, published_dates, recency_weight
 from indexer.search.hits import page_hits
 from indexer.search.plan import QueryPlan, plan_query
 from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.routing import requested_language, route_query
-from indexer.search.facets import search_facets
-from indexer.search.freshness import BY_DATE, RELEVANCE, newest_first, published_dates, recency_weight
 from indexer.search.stories import STORY, StoryOrder, collapse_stories, default_collapse
 
 MAX_LIMIT = 100

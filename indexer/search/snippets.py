@@ -93,12 +93,10 @@ def _cut_around(text: str, lang: str, start: int, end: int, first: int, budget: 
     at = next((n for n, (s, e) in enumerate(words) if e > first), 0)
     while at > 0 and columns(text[words[at - 1][0] : first]) <= lead:
         at -= 1
-    cut_start, cut_end = words[at][0], words[at][1]
-    for _, word_end in words[at + 1 :]:
-        if columns(text[cut_start:word_end]) > budget:
-            break
-        cut_end = word_end
-    return cut_start, cut_end
+    cut_start, last = words[at][0], at
+    while last + 1 < len(words) and columns(text[cut_start : words[last + 1][1]]) <= budget:
+        last += 1
+    return cut_start, end if last == len(words) - 1 else words[last][1]  # the sentence's own stop, if reached
 
 
 @cache
