@@ -17,7 +17,7 @@ STAGES = (
     ("indexer.engine",),
     ("indexer.build",),
     ("indexer.search",),
-    ("indexer.related",),
+    ("indexer.related", "indexer.coverage"),
     ("indexer.cluster",),
     ("indexer.cli", "indexer.__main__", "indexer.__init__"),  # the edges: the public API and the command line
 )

@@ -9,8 +9,9 @@ import pytest
 
 from indexer.analysis.names import name_key
 from indexer.build.pipeline import build_index, remove_articles
+from indexer.coverage import coverage
 from indexer.engine.index_set import open_index_set
-from indexer.related import coverage, related_articles
+from indexer.related import related_articles
 from search_app import create_app
 
 from .conftest import run_cli
