@@ -25,7 +25,7 @@ from indexer import coverage, get_article, native_name, related_articles, search
 from search_app import params
 from search_app.api import COVERAGE_SHOWN, coverage_filters, language_list, served_indexes
 from search_app.errors import BadParameter
-from search_app.home import EXAMPLE_SEARCHES, home_page
+from search_app.home import home_page
 from search_app.narrowing import filter_rows, sort_links
 from search_app.numerals import local_number, reader_date, reader_month
 
@@ -132,9 +132,7 @@ def search_page():
         suggestions=alternatives,
         problem=problem,
         narrowing=narrowing,
-        home=None
-        if query.strip()
-        else home_page(indexes, current_app.config.get("EXAMPLE_SEARCHES", EXAMPLE_SEARCHES)),
+        home=None if query.strip() else home_page(indexes, current_app.config["EXAMPLE_SEARCHES"]),
     )
     return page, 400 if problem else 200
 
