@@ -4,7 +4,8 @@
 
 Serves the index with `python -m search_app` on 127.0.0.1, opens each page at a desktop and a phone
 viewport, and writes `bench/results/<out>.md`: the page's full height and how many hits (or coverage
-rows) start above the fold. With `--screenshots`, saves a full-page PNG of each.
+rows) start above the fold. With `--screenshots`, saves what the viewport shows of the search, article,
+coverage and home pages (the README's screenshots).
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ RESULTS = ROOT / "bench" / "results"
 CHROMIUM = "/usr/bin/chromium"
 # Viewports measured: a desktop window and a phone (iPhone 12-14 width).
 VIEWPORTS = {"1280": (1280, 900), "390": (390, 844)}
-# The pages measured: name, path, and the selector of one result on it.
+# The pages measured: name, path, the selector of one result on it, and the README screenshot's name (or None).
 PAGES = [
-    ("search-election", "/?q=election", ".hit"),
-    ("search-brexit-all", "/?q=Brexit&lang=all", ".hit"),
-    ("search-사회복지", "/?q=" + quote("사회복지"), ".hit"),
-    ("article", "/articles/001_e7969bfd07bd7312", ".paragraph"),
-    ("coverage", "/coverage", ".coverage-story"),
-    ("home", "/", ".hit, .home-story"),
+    ("search-election", "/?q=election", ".hit", "search"),
+    ("search-brexit-all", "/?q=Brexit&lang=all", ".hit", None),
+    ("search-사회복지", "/?q=" + quote("사회복지"), ".hit", None),
+    ("article", "/articles/001_e7969bfd07bd7312", ".paragraph", "article"),
+    ("coverage", "/coverage", ".coverage-story", "coverage"),
+    ("home", "/", ".hit, .home-story", "home"),
 ]
 # How long the server may take to answer /healthz.
 SERVER_START_SECONDS = 30
@@ -72,7 +73,7 @@ def measure(base: str, screenshots: Path | None) -> list[dict]:
         for label, (width, height) in VIEWPORTS.items():
             context = browser.new_context(locale="en-US", viewport={"width": width, "height": height})
             page = context.new_page()
-            for name, path, selector in PAGES:
+            for name, path, selector, shot in PAGES:
                 page.goto(base + path)
                 tops = page.eval_on_selector_all(selector, "els => els.map(e => e.getBoundingClientRect().top)")
                 rows.append(
@@ -84,9 +85,9 @@ def measure(base: str, screenshots: Path | None) -> list[dict]:
                         "above_fold": sum(1 for top in tops if top < height),
                     }
                 )
-                if screenshots is not None:
+                if screenshots is not None and shot:  # what a reader sees first: the viewport, not the whole page
                     screenshots.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(screenshots / f"{name}-{label}.png"), full_page=True)
+                    page.screenshot(path=str(screenshots / f"{shot}-{label}.png"))
             context.close()
         browser.close()
     return rows

@@ -1,4 +1,4 @@
-"""Related coverage for editors: other stories on an article's subject in any language, and translations lacking.
+"""Related coverage for editors: other stories on an article's subject in any language (the coverage view: coverage.py).
 
 An article's relatedness to another is the sum of its evidence, each part between 0 and 1:
 

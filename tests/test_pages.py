@@ -317,3 +317,52 @@ def test_the_site_has_an_icon_where_browsers_look_for_it(client):
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
         assert b"<svg" in response.data
     assert 'rel="icon"' in page(client, "/")
+
+
+def test_the_results_page_offers_facet_filters_as_narrowed_searches_and_the_date_order(client):
+    text = page(client, "/?q=ferry&lang=en")
+    assert 'href="/?q=ferry+source:%22Delta+Daily%22&amp;lang=en"' in text
+    assert 'href="/?q=ferry+published:2024-02&amp;lang=en"' in text
+    assert 'href="/?q=ferry&amp;lang=en&amp;sort=date">Newest first</a>' in text
+    assert '<time class="hit-date" datetime="2024-02-20">Feb 20, 2024</time>' in text
+
+
+def test_a_search_without_dates_offers_no_date_order(client):
+    assert "Newest first" not in page(client, "/?q=사회복지")
+
+
+@pytest.mark.parametrize(
+    "ui, count, day",
+    [("bn", "৫টি নিবন্ধ পাওয়া গেছে", "২০ ফেব, ২০২৪"), ("ko", "기사 5건을 찾았습니다", "2024년 2월 20일"), ("en", "5 articles", "Feb 20, 2024")],
+)
+def test_counts_and_dates_are_written_in_the_interface_languages_digits(client, ui, count, day):
+    text = page(client, f"/?q=ferry&lang=en&ui={ui}")
+    assert count in text and day in text
+
+
+def test_the_coverage_page_lists_the_stories_lacking_the_most_languages_first_and_is_linked_from_the_header(client):
+    text = page(client, "/coverage")
+    missing = [int(n) for n in re.findall(r'<tr class="coverage-story" data-missing="(\d+)">', text)]
+    assert missing and missing == sorted(missing, reverse=True)
+    assert missing[0] == 8  # a story in one language of the nine: the dated corpus's English-only ones
+    assert '<a href="/coverage" aria-current="page">Coverage</a>' in text
+    assert '<a href="/coverage" >Coverage</a>' in page(client, "/?q=ferry")
+
+
+def test_the_home_page_says_what_is_indexed_and_offers_searches_that_find_something(client):
+    text = page(client, "/")
+    assert "Setu holds news in 9 languages" in text
+    assert "Published from Nov 2, 2023 to Mar 5, 2024." in text  # the dated test corpora's range
+    examples = re.findall(r'<a class="example-search" href="([^"]+)" lang="(\w+)">', text)
+    assert {lang for _, lang in examples} == {"bn", "ko", "en"}
+    for url, _ in examples:
+        assert hit_blocks(page(client, html.unescape(url))), url
+    assert text.count('<li class="home-story">') == 5
+    assert "New ferry terminal opens at the harbour" in text
+
+
+def test_example_searches_that_find_nothing_are_not_offered(built_index):
+    examples = (("en", "zzyzxnotaword"), ("ko", "사회복지"))
+    app = create_app({"INDEX_DIR": str(built_index), "TESTING": True, "EXAMPLE_SEARCHES": examples})
+    text = page(app.test_client(), "/")
+    assert "zzyzxnotaword" not in text and "사회복지" in text
