@@ -333,7 +333,11 @@ def test_a_search_without_dates_offers_no_date_order(client):
 
 @pytest.mark.parametrize(
     "ui, count, day",
-    [("bn", "৫টি নিবন্ধ পাওয়া গেছে", "২০ ফেব, ২০২৪"), ("ko", "기사 5건을 찾았습니다", "2024년 2월 20일"), ("en", "5 articles", "Feb 20, 2024")],
+    [
+        ("bn", "৫টি নিবন্ধ পাওয়া গেছে", "২০ ফেব, ২০২৪"),
+        ("ko", "기사 5건을 찾았습니다", "2024년 2월 20일"),
+        ("en", "5 articles", "Feb 20, 2024"),
+    ],
 )
 def test_counts_and_dates_are_written_in_the_interface_languages_digits(client, ui, count, day):
     text = page(client, f"/?q=ferry&lang=en&ui={ui}")
