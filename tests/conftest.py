@@ -20,13 +20,15 @@ from indexer.engine.index_set import open_index_set
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SEEDS = ROOT / "seeds"
+# The dated corpus (facets, date order, recency): beside tests/data, whose exact counts other tests pin.
+DATED = ROOT / "tests" / "dated"
 
 
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Path:
-    """An index directory built from the hand-made test corpus and the bundled seeds."""
+    """An index directory built from the hand-made test corpora and the bundled seeds."""
     index_dir = tmp_path_factory.mktemp("index")
-    build_index(index_dir, [DATA, SEEDS])
+    build_index(index_dir, [DATA, DATED, SEEDS])
     return index_dir
 
 

@@ -1,6 +1,6 @@
 """Scanning and narrowing results through the JSON API: facets, date sort, recency, one hit per story, snippets.
 
-Dates, sources and bylines come from the hand-made dated corpus in tests/data/dated/ (the seeds have no dates);
+Dates, sources and bylines come from the hand-made dated corpus in tests/dated/ (the seeds have no dates);
 the expected counts are read off that corpus by hand.
 """
 
