@@ -22,13 +22,15 @@ DATA = ROOT / "tests" / "data"
 SEEDS = ROOT / "seeds"
 # The dated corpus (facets, date order, recency): beside tests/data, whose exact counts other tests pin.
 DATED = ROOT / "tests" / "dated"
+# What the session index holds.
+SESSION_CORPORA = (DATA, DATED, SEEDS)
 
 
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Path:
     """An index directory built from the hand-made test corpora and the bundled seeds."""
     index_dir = tmp_path_factory.mktemp("index")
-    build_index(index_dir, [DATA, DATED, SEEDS])
+    build_index(index_dir, list(SESSION_CORPORA))
     return index_dir
 
 

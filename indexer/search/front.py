@@ -54,7 +54,7 @@ def search(
     offset = max(0, min(offset, MAX_OFFSET))
     plans = {code: plan_query(parsed, code, index_set.analyzer(code)) for code in route.langs}
     lists, missing = _rank(index_set, plans, offset + limit, per)
-    collapse = collapse or default_collapse(route.langs, per, PER_ARTICLE)
+    collapse = collapse or default_collapse(route.langs, per)
     arranged = _arrange(index_set, lists, offset + limit, collapse, sort, recency)
     ordered, total, exact = arranged.entries, arranged.total, arranged.exact
     page = ordered[offset : offset + limit]

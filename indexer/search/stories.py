@@ -11,7 +11,7 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from indexer.search.ranking import Candidate, CandidateList
+from indexer.search.ranking import PER_ARTICLE, Candidate, CandidateList
 
 # `collapse` values: one hit per story, or the ranking's hits as they are.
 STORY, NO_COLLAPSE = "story", "none"
@@ -20,7 +20,8 @@ COLLAPSE_CHOICES = (STORY, NO_COLLAPSE)
 
 @dataclass
 class StoryOrder:
-    """The ranking's order with one entry per story, and for each entry the other languages it matched in."""
+    """Hits in their final order (one per story when collapsed), each story's other matched languages beside
+    them, and the total with whether it is exact."""
 
     entries: list[tuple[str, Candidate, float]] = field(default_factory=list)
     also_matched: list[list[str]] = field(default_factory=list)
@@ -28,9 +29,9 @@ class StoryOrder:
     total: int = 0
 
 
-def default_collapse(languages: tuple[str, ...], per: str, per_article: str) -> str:
+def default_collapse(languages: tuple[str, ...], per: str) -> str:
     """Collapse by story when several languages are searched article by article (`lang=all`)."""
-    return STORY if len(languages) > 1 and per == per_article else NO_COLLAPSE
+    return STORY if len(languages) > 1 and per == PER_ARTICLE else NO_COLLAPSE
 
 
 def collapse_stories(index_set, ordered: list[tuple[str, Candidate, float]], lists: list[CandidateList]) -> StoryOrder:
