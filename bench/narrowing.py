@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.narrowing [--samples 240]
 
 Builds the bundled seeds into a temporary index, then times `indexer.search` (the library, no HTTP)
-over the judged question set's queries (bench/data/questions, keyword and question kinds alike), each
-cell cycling through them for `--samples` timings after a warm-up. Writes bench/results/narrowing.md:
+over the judged question set's queries (bench/data/questions, keyword and question kinds alike): each
+query in turn is timed in every cell, `--samples` queries in all, after a warm-up. Writes bench/results/narrowing.md:
 median and p95 per cell and their ratio to the plain search measured in the same run.
 """
 
@@ -58,14 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         index_set = open_any_index_set(Path(folder))
         for query in words[:20]:  # warm-up: analyzers, columns, passage tables
             search(index_set, query, lang="all", facets=True)
-        rows = []
-        for name, extra in CELLS:
-            times = []
-            for n in range(args.samples):
+        times: dict[str, list[float]] = {name: [] for name, _ in CELLS}
+        for n in range(args.samples):  # cells interleaved, so a slow spell of the machine hits them all
+            for name, extra in CELLS:
                 started = time.perf_counter()
                 search(index_set, words[n % len(words)], **extra)
-                times.append((time.perf_counter() - started) * 1000)
-            rows.append((name, statistics.median(times), percentile(times, 0.95)))
+                times[name].append((time.perf_counter() - started) * 1000)
+        rows = [(name, statistics.median(times[name]), percentile(times[name], 0.95)) for name, _ in CELLS]
     base_median, base_p95 = rows[0][1], rows[0][2]
     lines = [
         f"# Narrowing costs (library search over seeds/, n={args.samples} per cell, {len(words)} queries cycled)",
