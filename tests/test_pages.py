@@ -370,3 +370,11 @@ def test_example_searches_that_find_nothing_are_not_offered(built_index):
     app = create_app({"INDEX_DIR": str(built_index), "TESTING": True, "EXAMPLE_SEARCHES": examples})
     text = page(app.test_client(), "/")
     assert "zzyzxnotaword" not in text and "사회복지" in text
+
+
+def test_over_all_languages_a_story_is_one_hit_and_its_other_matching_languages_are_marked(client):
+    hits = hit_blocks(page(client, "/?q=Brexit&lang=all"))
+    reuters = [hit for hit in hits if "reuters.218882" in hit]
+    assert len(reuters) == 1  # not once per language
+    marked = re.findall(r'data-lang="(\w+)"[^>]*>[^<]*</a><span class="also-matched-mark"', reuters[0], flags=re.S)
+    assert set(marked) == {"th", "vi"}
