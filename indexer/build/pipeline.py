@@ -31,7 +31,6 @@ from indexer.generations import (
     writer_lock,
 )
 
-
 @dataclass
 class WriteReport:
     """What a build, add or remove did: per-language counts after it, and every input skipped."""
