@@ -10,10 +10,10 @@ from whoosh import sorting
 
 from indexer.engine.queries import Query
 
-# The facets counted: an article's source as stored (the indexed keyword field holds its words apart), and
-# the year and month of its `published` (ISO text, so a prefix of it).
+# The facets counted: an article's source as written (the keyword field's column: its indexed terms hold the
+# words apart), and the year and month of its `published` (ISO text, so a prefix of it).
 FACETS = {
-    "source": lambda: sorting.StoredFieldFacet("source"),
+    "source": lambda: sorting.FieldFacet("source"),
     "year": lambda: sorting.TranslateFacet(lambda value: _text(value)[:4], sorting.FieldFacet("published")),
     "month": lambda: sorting.TranslateFacet(lambda value: _text(value)[:7], sorting.FieldFacet("published")),
 }
