@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
@@ -113,7 +114,7 @@ def search_page():
     results, pages, alternatives, problem, narrowing = None, None, None, None, None
     if query.strip():
         try:
-            checked = params.search_params(request)
+            checked = replace(params.search_params(request), facets=True)  # the page's filters are its facets
         except BadParameter as error:
             problem = error.description
         else:

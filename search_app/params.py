@@ -35,7 +35,7 @@ class SearchParams:
     collapse: str | None = None  # None: by story when several languages are searched
     sort: str = "relevance"
     recency: int | None = None
-    facets: bool = True
+    facets: bool = False
 
     def search_arguments(self) -> dict:
         """The keyword arguments of `indexer.search` for this request."""
@@ -129,5 +129,5 @@ def search_params(request: Request) -> SearchParams:
         collapse=choice(request, "collapse", COLLAPSE_CHOICES, None),
         sort=choice(request, "sort", SORT_CHOICES, "relevance"),
         recency=recency,
-        facets=boolean(request, "facets", True),
+        facets=boolean(request, "facets", False),
     )

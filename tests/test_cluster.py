@@ -223,7 +223,7 @@ def test_articles_go_to_shards_by_a_stable_hash():
 def test_the_app_without_a_cluster_serves_a_sharded_index_as_one(sharded):
     client = create_app({"INDEX_DIR": str(sharded), "TESTING": True}).test_client()
     got = client.get("/api/v1/search", query_string={"q": "police", "per": "passage"}).get_json()
-    expected = search(ShardedIndexSet(sharded), "police", per="passage", facets=True)  # as the API counts
+    expected = search(ShardedIndexSet(sharded), "police", per="passage")
     assert got["hits"] and answer_without_timing(got) == answer_without_timing(expected)
 
 
@@ -231,7 +231,7 @@ def test_the_api_searches_on_the_cluster(sharded, cluster):
     app = create_app({"INDEX_DIR": str(sharded), "CLUSTER_INDEXES": LiveClusterIndexSet(sharded, cluster)})
     app.config["TESTING"] = True
     got = app.test_client().get("/api/v1/search", query_string={"q": "library", "per": "passage"}).get_json()
-    expected = search(ShardedIndexSet(sharded), "library", per="passage", facets=True)
+    expected = search(ShardedIndexSet(sharded), "library", per="passage")
     assert answer_without_timing(got) == answer_without_timing(expected)
     assert "partial" not in got
 

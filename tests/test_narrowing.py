@@ -26,7 +26,7 @@ def client(built_index):
 
 
 def searched(client, **query) -> dict:
-    return validate(client.get("/api/v1/search", query_string=query), "/api/v1/search")
+    return validate(client.get("/api/v1/search", query_string={"facets": "true", **query}), "/api/v1/search")
 
 
 def counts(facet: list[dict]) -> dict[str, int]:
@@ -71,8 +71,10 @@ def test_a_short_recency_half_life_puts_the_newest_article_first(client):
     assert hits[-1]["published"] is None or hits[-1]["published"] < "2024-02-20"
 
 
-def test_facets_can_be_left_out(client):
+def test_facets_are_counted_only_when_asked(client):
     assert "facets" not in searched(client, q="ferry", lang="en", facets="false")
+    plain = client.get("/api/v1/search", query_string={"q": "ferry", "lang": "en"}).get_json()
+    assert plain["hits"] and "facets" not in plain
 
 
 def test_all_languages_list_each_story_once_and_name_the_other_languages_it_matched_in(client):
