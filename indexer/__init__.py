@@ -11,11 +11,16 @@ from indexer.engine.index_set import IndexSet, LiveIndexSet
 from indexer.engine.shards import open_any_index_set, shards_option
 from indexer.generations import IndexDirError, served_generation
 from indexer.languages import UnknownLanguage, canonical_language, english_name, native_name
-from indexer.related import coverage, related_articles
+from indexer.related import collection_summary, coverage, related_articles
 from indexer.search import MAX_LIMIT, MAX_OFFSET, get_article, search, warm
+from indexer.search.freshness import MAX_RECENCY_DAYS, SORT_CHOICES
 from indexer.search.query import MAX_QUERY_LENGTH
+from indexer.search.stories import COLLAPSE_CHOICES
 
 __all__ = [
+    "COLLAPSE_CHOICES",
+    "MAX_RECENCY_DAYS",
+    "SORT_CHOICES",
     "MAX_LIMIT",
     "MAX_OFFSET",
     "MAX_QUERY_LENGTH",
@@ -28,6 +33,7 @@ __all__ = [
     "add_articles",
     "build_index",
     "canonical_language",
+    "collection_summary",
     "coverage",
     "english_name",
     "get_article",

@@ -46,9 +46,7 @@ def allow_cross_origin_reads(response: Response) -> Response:
 def search_endpoint():
     """Ranked, highlighted passages with their translations' linked passages."""
     checked = params.search_params(request)
-    translate = None if checked.translate else False
-    found = search(served_indexes(), checked.q, checked.lang, checked.limit, checked.offset, checked.per, translate)
-    return jsonify(found)
+    return jsonify(search(served_indexes(), **checked.search_arguments()))
 
 
 @blueprint.get("/documents/<path:doc_id>")

@@ -7,12 +7,20 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Request
 
-from indexer import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_LENGTH, UnknownLanguage, canonical_language
+from indexer import (
+    COLLAPSE_CHOICES,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_QUERY_LENGTH,
+    MAX_RECENCY_DAYS,
+    SORT_CHOICES,
+    UnknownLanguage,
+    canonical_language,
+)
 from search_app.errors import BadParameter
 
 PER_CHOICES = ("article", "passage")
-# How `translate` may be written: on (the default) or off.
-SWITCH_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,21 @@ class SearchParams:
     limit: int = 10
     offset: int = 0
     per: str = "article"
-    translate: bool = True
+    collapse: str | None = None  # None: by story when several languages are searched
+    sort: str = "relevance"
+    recency: int | None = None
+    facets: bool = False
+    translate: bool = True  # False: the words as written, even in another language's index
+
+    def search_arguments(self) -> dict:
+        """The keyword arguments of `indexer.search` for this request."""
+        return {
+            "query": self.q,
+            **{name: getattr(self, name) for name in ("lang", "limit", "offset", "per", "collapse", "sort")},
+            "recency": self.recency,
+            "facets": self.facets,
+            "translate": None if self.translate else False,
+        }
 
 
 def check_query_string(request: Request) -> None:
@@ -58,6 +80,24 @@ def integer(request: Request, name: str, default: int, low: int, high: int) -> i
     return value
 
 
+def choice(request: Request, name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    """Return a parameter that must be one of `choices`."""
+    value = single(request, name, default)
+    if value is not None and value not in choices:
+        raise BadParameter(f"parameter {name!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+def boolean(request: Request, name: str, default: bool) -> bool:
+    """Return a true/false (or 1/0) parameter."""
+    text = single(request, name)
+    if text is None:
+        return default
+    if text.lower() not in BOOLEANS:
+        raise BadParameter(f"parameter {name!r} must be true or false")
+    return BOOLEANS[text.lower()]
+
+
 def language(request: Request, name: str = "lang", default: str = "auto", extra: tuple = ("auto", "all")) -> str:
     """Return `auto`, `all` or a canonical language code."""
     text = (single(request, name) or default).strip()
@@ -69,18 +109,9 @@ def language(request: Request, name: str = "lang", default: str = "auto", extra:
         raise BadParameter(f"parameter {name!r}: {error}") from error
 
 
-def switch(request: Request, name: str, default: bool) -> bool:
-    """Return an on/off parameter: 1, true, on or 0, false, off."""
-    text = single(request, name)
-    if text is None:
-        return default
-    if text.strip().lower() not in SWITCH_VALUES:
-        raise BadParameter(f"parameter {name!r} must be 1 or 0")
-    return SWITCH_VALUES[text.strip().lower()]
-
-
 def search_params(request: Request) -> SearchParams:
-    """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per, translate."""
+    """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per, collapse, sort,
+    recency (a half-life in days), facets, translate."""
     check_query_string(request)
     q = (single(request, "q") or "").strip()
     if not q:
@@ -90,11 +121,16 @@ def search_params(request: Request) -> SearchParams:
     per = single(request, "per", "article")
     if per not in PER_CHOICES:
         raise BadParameter("parameter 'per' must be 'article' or 'passage'")
+    recency = integer(request, "recency", 0, 1, MAX_RECENCY_DAYS) if single(request, "recency") else None
     return SearchParams(
         q=q,
         lang=language(request),
         limit=integer(request, "limit", 10, 1, MAX_LIMIT),
         offset=integer(request, "offset", 0, 0, MAX_OFFSET),
         per=per,
-        translate=switch(request, "translate", True),
+        collapse=choice(request, "collapse", COLLAPSE_CHOICES, None),
+        sort=choice(request, "sort", SORT_CHOICES, "relevance"),
+        recency=recency,
+        facets=boolean(request, "facets", False),
+        translate=boolean(request, "translate", True),
     )

@@ -117,7 +117,7 @@ def test_the_api_says_what_it_translated_and_can_be_told_not_to(crosslang_dir):
     assert translated["translated"][0]["lang"] == "ko"
     term, weight = translated["translated"][0]["to"][0]
     assert term == "어린이" and 0 < weight <= 1
-    plain = client.get("/api/v1/search", query_string={"q": "শিশুদের", "lang": "ko", "translate": "0"}).get_json()
+    plain = client.get("/api/v1/search", query_string={"q": "শিশুদের", "lang": "ko", "translate": "false"}).get_json()
     assert plain["translated"] == [] and plain["hits"] == []
     refused = client.get("/api/v1/search", query_string={"q": "শিশুদের", "lang": "ko", "translate": "maybe"})
     assert refused.status_code == 400 and "translate" in refused.get_json()["error"]["message"]
@@ -127,8 +127,8 @@ def test_the_page_says_which_words_it_searched_and_links_to_the_words_as_written
     client = create_app({"INDEX_DIR": str(crosslang_dir), "TESTING": True}).test_client()
     page = client.get("/", query_string={"q": "শিশুদের", "lang": "ko"}).get_data(as_text=True)
     assert "Searched in" in page and '<span lang="ko" class="translated-words">어린이</span>' in page
-    assert "translate=0" in page
-    untranslated = client.get("/", query_string={"q": "শিশুদের", "lang": "ko", "translate": "0"})
+    assert "translate=false" in page
+    untranslated = client.get("/", query_string={"q": "শিশুদের", "lang": "ko", "translate": "false"})
     assert "translated-words" not in untranslated.get_data(as_text=True)
 
 

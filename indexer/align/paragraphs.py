@@ -1,4 +1,4 @@
-"""Translation groups and paragraph alignment: which paragraphs of two translations say the same thing.
+"""Paragraph alignment: which paragraphs of two translations say the same thing.
 
 Translators merge, split and drop paragraphs but rarely sentences, so alignment runs on
 sentences: Gale–Church dynamic programming over lengths (the length ratio of each language
@@ -11,18 +11,12 @@ paragraphs of the other translation, or to none. Pure functions over plain recor
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from functools import cached_property
 from itertools import combinations
-from typing import NamedTuple
 
-from indexer.analysis import fold_digits
-from indexer.documents import Article
+from indexer.align.profiles import Profile, Sentence
 
 # Bead shapes (source sentences, target sentences) and their prior probabilities (Gale & Church 1993).
 BEAD_PRIORS = {
@@ -55,92 +49,6 @@ CONFIDENCE_SCALE = 4.0
 # A paragraph link needs at least this share of the source paragraph's length.
 MIN_LINK_SHARE = 0.05
 
-_SENTENCE_END = re.compile(r"(?<=[.!?।॥۔؟])[\"'”’»」』)]*\s+|(?<=[。！？])[”」』）]*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# Latin letters with their diacritics (Latin-1, Extended-A/B, Extended Additional: Vietnamese), so that
-# "Nguyễn" is one word, not "Nguy" and "n".
-_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
-_LATIN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}'’-]*[{_LATIN}]|[{_LATIN}]")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_QUOTES = re.compile(r"[\"“”«»「」『』„]")
-# Candidate translations: telling anchors they must share, and the least confidence worth recording and showing.
-# Hidden-group NTREX build (bench/results/related.md): 1 of 4,086 pairs at 0.7 or more was wrong, 0 of 1,838 at 0.9.
-CANDIDATE_MIN_SHARED = 2
-# …or this share of the telling anchors of the article with fewer (a short article may have one or two).
-CANDIDATE_MIN_OVERLAP = 0.5
-CANDIDATE_MIN_CONFIDENCE = 0.7
-# Least ratio of an article's paragraph count to the other's, before aligning them.
-CANDIDATE_MIN_PARAGRAPH_AGREEMENT = 0.6
-# Least ratio of an article's length to the length a translation of the other would have, before aligning them.
-CANDIDATE_MIN_LENGTH_AGREEMENT = 0.5
-# Days apart two translations may be published without doubt, and the scale doubt grows on after that.
-CANDIDATE_DATE_SLACK_DAYS = 3
-CANDIDATE_DATE_SCALE_DAYS = 14
-# How much a missing publication date weakens a candidate: not at all, a missing date is no evidence either way.
-UNDATED_AGREEMENT = 1.0
-# The anchor every sentence holding a quotation carries.
-QUOTE_ANCHOR = '"'
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence as alignment sees it: its length in characters and its anchors."""
-
-    length: int
-    anchors: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What alignment needs of one article: its sentences paragraph by paragraph, and its anchors."""
-
-    id: str
-    lang: str
-    group: str
-    published: str
-    title_anchors: frozenset[str]
-    paragraphs: tuple[tuple[Sentence, ...], ...]
-
-    @cached_property
-    def paragraph_lengths(self) -> tuple[int, ...]:
-        """Characters in each paragraph."""
-        return tuple(sum(s.length for s in paragraph) for paragraph in self.paragraphs)
-
-    @cached_property
-    def paragraph_anchors(self) -> tuple[frozenset[str], ...]:
-        """The anchors of each paragraph."""
-        return tuple(frozenset().union(*(s.anchors for s in paragraph)) for paragraph in self.paragraphs)
-
-    @property
-    def length(self) -> int:
-        """Characters in the article's paragraphs."""
-        return sum(self.paragraph_lengths)
-
-    @cached_property
-    def anchors(self) -> frozenset[str]:
-        """Every anchor of the article, headline included."""
-        return self.title_anchors.union(*self.paragraph_anchors)
-
-    @cached_property
-    def candidate_anchors(self) -> frozenset[str]:
-        """The anchors that tell untagged translations apart: names, acronyms, URLs, numbers of 2+ digits."""
-        return frozenset(a for a in self.anchors if a != QUOTE_ANCHOR and not (a.isdigit() and len(a) < 2))
-
-
-class CandidateProfile(NamedTuple):
-    """What candidate search reads of an article: far less than a Profile, so it is cheap to load for every pair.
-
-    A named tuple, not a dataclass: a build makes one per pair of articles scored (millions).
-    """
-
-    id: str
-    lang: str
-    group: str
-    published: str
-    length: int
-    candidate_anchors: frozenset[str]
-
 
 @dataclass(frozen=True)
 class LengthModel:
@@ -156,70 +64,6 @@ class ParagraphLinks:
 
     indexes: tuple[int, ...]
     confidence: float
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split a paragraph after sentence-final punctuation (`.`, `।`, `。` …); text without any stays whole."""
-    return [part for part in _SENTENCE_END.split(paragraph) if part.strip()]
-
-
-def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
-    """Return what survives translation: folded numbers, Latin-script names and acronyms, URLs, quotes.
-
-    In Latin-script text (`latin_script`) only capitalized words can be names (a sentence's first word
-    is kept: alignment matches names that open sentences). Latin words lose their diacritics, so
-    Nguyễn in Vietnamese meets Nguyen in English.
-
-    >>> sorted(anchors_of("২৩টি ক্লাব, ১,০০০ সদস্য: ANH PHUONG"))
-    ['1000', '23', 'anh', 'phuong']
-    >>> sorted(anchors_of("Trong khi đó, ông Nguyễn Văn Tuấn nói", latin_script=True))
-    ['nguyen', 'trong', 'tuan', 'van']
-    """
-    found = set()
-    for url in _URL.findall(text):
-        found.add(url.rstrip(".,)").lower())
-    text = _URL.sub(" ", text)
-    for number in _NUMBER.findall(fold_digits(text)):
-        found.add(re.sub(r"[.,]", "", number))
-    for word in _LATIN_WORD.findall(text):
-        if not latin_script or word[0].isupper():
-            found.add(_without_diacritics(word.lower()))
-    if _QUOTES.search(text):
-        found.add(QUOTE_ANCHOR)
-    return frozenset(found)
-
-
-def _without_diacritics(word: str) -> str:
-    """The word's letters without their marks (đ as d): ễ → e."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.replace("đ", "d")) if not unicodedata.combining(c))
-
-
-def _is_latin_text(text: str) -> bool:
-    letters = _LETTERS.findall(text)
-    return bool(letters) and len(_LATIN_WORD.findall(text)) * 2 > len(letters)
-
-
-def profile_of(article: Article) -> Profile:
-    """Reduce an article to what alignment needs: sentence lengths and anchors, paragraph by paragraph."""
-    latin = _is_latin_text(" ".join((article.title, *article.paragraphs[:1])))
-    paragraphs = tuple(
-        tuple(Sentence(_length(s), anchors_of(s, latin)) for s in split_sentences(p) or [p]) for p in article.paragraphs
-    )
-    title_anchors = anchors_of(article.title, latin)
-    return Profile(article.id, article.lang, article.group, article.published, title_anchors, paragraphs)
-
-
-def _length(text: str) -> int:
-    """Characters without spaces: scripts written without spaces compare fairly."""
-    return max(1, len(text) - text.count(" "))
-
-
-def translation_groups(profiles: Iterable[Profile]) -> dict[str, list[Profile]]:
-    """Group articles into stories by their group key (by default their source URL)."""
-    groups: dict[str, list[Profile]] = defaultdict(list)
-    for profile in profiles:
-        groups[profile.group].append(profile)
-    return dict(groups)
 
 
 def estimate_length_models(groups: Iterable[list[tuple[str, int]]]) -> dict[tuple[str, str], LengthModel]:
@@ -458,45 +302,3 @@ def alignment_confidence(profile: Profile, paragraphs: list[ParagraphLinks]) -> 
     if not total:
         return 0.0
     return round(sum(length * found.confidence for length, found in zip(lengths, paragraphs, strict=True)) / total, 3)
-
-
-def plausible_candidate(
-    source: Profile | CandidateProfile, other: Profile | CandidateProfile, model: LengthModel | None = None
-) -> bool:
-    """Whether two articles are worth aligning as candidate translations: other languages, lengths near what the
-    language pair predicts (when the corpus knows the pair), dates near. Cheap, so it runs on every pair found."""
-    if source.lang == other.lang:
-        return False
-    if model is not None:
-        expected = model.ratio * source.length
-        if min(expected, other.length) < CANDIDATE_MIN_LENGTH_AGREEMENT * max(expected, other.length, 1):
-            return False
-    return _date_agreement(source.published, other.published) >= CANDIDATE_MIN_CONFIDENCE
-
-
-def _similar_shape(source: Profile, other: Profile) -> bool:
-    """Whether two articles have about as many paragraphs as translations do (translators merge and split few)."""
-    fewer, more = sorted((len(source.paragraphs), len(other.paragraphs)))
-    return fewer >= CANDIDATE_MIN_PARAGRAPH_AGREEMENT * more
-
-
-def candidate_confidence(source: Profile, other: Profile, model: LengthModel | None = None) -> float:
-    """How likely two articles outside one story are translations (0 to 1): how well each aligns with the other.
-
-    The aligner's own evidence: sentence beads whose lengths agree and whose anchors match, both ways
-    (the weaker way counts), times the agreement of their dates. 0 below CANDIDATE_MIN_CONFIDENCE.
-    """
-    if not plausible_candidate(source, other, model) or not _similar_shape(source, other):
-        return 0.0
-    forward, backward = align_paragraphs(source, other, model)
-    aligned = min(alignment_confidence(source, forward), alignment_confidence(other, backward))
-    confidence = aligned * _date_agreement(source.published, other.published)
-    return round(confidence, 3) if confidence >= CANDIDATE_MIN_CONFIDENCE else 0.0
-
-
-def _date_agreement(first: str, second: str) -> float:
-    """1 for articles published within a few days of each other, less the further apart they are."""
-    if not first or not second:
-        return UNDATED_AGREEMENT
-    days = abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)
-    return math.exp(-max(0, days - CANDIDATE_DATE_SLACK_DAYS) / CANDIDATE_DATE_SCALE_DAYS)

@@ -16,21 +16,16 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
-from indexer.align.keys import NAME_KEYS_SCHEMA, ArticleKeys, store_keys
-from indexer.align.paragraphs import (
+from indexer.align.candidates import (
     CANDIDATE_MIN_OVERLAP,
     CANDIDATE_MIN_SHARED,
     CandidateProfile,
-    LengthModel,
-    Profile,
-    Sentence,
-    align_paragraphs,
-    alignment_confidence,
     candidate_confidence,
-    estimate_length_models,
     plausible_candidate,
-    profile_of,
 )
+from indexer.align.keys import NAME_KEYS_SCHEMA, ArticleKeys, store_keys
+from indexer.align.paragraphs import LengthModel, align_paragraphs, alignment_confidence, estimate_length_models
+from indexer.align.profiles import Profile, Sentence, profile_of
 from indexer.documents import Article
 from indexer.generations import IndexDirError
 
@@ -356,11 +351,6 @@ class LinkReader:
         """One paragraph's linked paragraphs, by translation."""
         rows = self._query("SELECT links FROM links WHERE doc_id = ? AND paragraph = ?", (doc_id, paragraph))
         return {link["doc_id"]: link["indexes"] for row in rows for link in json.loads(row[0])}
-
-    def stories(self, doc_ids: list[str]) -> dict[str, str]:
-        """The story (translation group) of each of these articles the store knows."""
-        marks = ", ".join("?" * len(doc_ids))
-        return dict(self._query(f"SELECT doc_id, grp FROM profiles WHERE doc_id IN ({marks})", tuple(doc_ids)))
 
     def story_members(self, group: str, doc_id: str) -> list[tuple[str, str]]:
         """The other articles of a translation group, as (doc_id, lang), by language and id."""

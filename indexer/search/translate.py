@@ -99,19 +99,6 @@ def plan_languages(
     return plans, translated
 
 
-def one_per_story(ordered: list[tuple], links) -> list[tuple]:
-    """A translated search of every language keeps each story's best article, as a reader wants the story once
-    (its translations are listed with it); an article of no known story stands for itself."""
-    stories = links.stories([candidate.doc_id for _, candidate, _ in ordered]) if ordered else {}
-    seen, kept = set(), []
-    for item in ordered:
-        story = stories.get(item[1].doc_id, item[1].doc_id)
-        if story not in seen:
-            seen.add(story)
-            kept.append(item)
-    return kept
-
-
 def translate_words(text: str, source: str, target: str, lexicon) -> list[WordTranslation]:
     """Each word of `text` (in language `source`) as weighted terms of language `target`."""
     found = []
