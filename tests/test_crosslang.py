@@ -61,8 +61,8 @@ def test_a_name_finds_its_spelling_in_another_script(crosslang, lang, article):
 
 @pytest.mark.parametrize(
     ("query", "lang", "translate"),
-    [("어린이", "ko", None), ("শিশুদের", "auto", None), ("শিশুদের", "ko", False)],
-    ids=["own-language", "auto-routed", "turned-off"],
+    [("어린이", "ko", None), ("শিশুদের", "auto", None), ("শিশুদের", "ko", False), ("শিশুদের OR 어린이", "all", None)],
+    ids=["own-language", "auto-routed", "turned-off", "several-scripts"],
 )
 def test_no_translation_when_the_query_is_in_the_index_language_or_it_is_turned_off(crosslang, query, lang, translate):
     result = search(crosslang, query, lang=lang, translate=translate)

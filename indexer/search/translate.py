@@ -44,6 +44,7 @@ SPELLING_WEIGHT = 0.5
 
 Weighted = tuple[tuple[str, float], ...]
 _NUMBER = re.compile(r"\d")
+_CJK = {"Hira": "Hani", "Kana": "Hani"}
 _stop_words = lru_cache(maxsize=None)(stop_words)  # read once per language: asked for every query word
 
 
@@ -62,7 +63,10 @@ class WordTranslation:
 def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
     """The languages a query may be written in, likeliest first: its script's; in a script several languages
     share (Latin), those whose vocabulary holds most of its words, langdetect's guess first (alone, it
-    calls `tsunami death toll` Estonian); none when no vocabulary holds any."""
+    calls `tsunami death toll` Estonian); none when no vocabulary holds any, or its words are in several
+    scripts."""
+    if _in_several_scripts(text):
+        return []  # ferry OR ফেরি OR 여객선: the reader wrote the words of each language already
     by_script = SCRIPT_LANGUAGE.get(dominant_script(text))
     if by_script:
         return [by_script]
@@ -75,6 +79,13 @@ def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
     if most == 0:
         return []  # words no vocabulary holds (zq*): nothing says what language to translate from
     return sorted((lang for lang, count in known.items() if count == most), key=lambda lang: (lang != guess, lang))
+
+
+def _in_several_scripts(text: str) -> bool:
+    """Whether the query's words are written in more than one script other than Latin (which names and acronyms
+    use in any language); kana and Han count as one, as Japanese mixes them."""
+    scripts = {_CJK.get(script, script) for script in map(dominant_script, text.split())}
+    return len(scripts - {None, "Latn"}) > 1
 
 
 def plan_languages(
