@@ -37,6 +37,7 @@ from indexer.generations import (
     writer_lock,
 )
 from indexer.links import ArticleKeys, KeyFile, LinkReader, LinkWriter, keys_of
+from indexer.vocabulary import VocabularyWriter
 from indexer.workers import KeyedWorkers
 
 # BM25F weight of the headline against a paragraph: a word in the headline says more.
@@ -200,8 +201,9 @@ def passages_of(article: Article) -> Iterator[dict]:
         yield {**shared, "position": position, "text": paragraph}
 
 
-def write_article(writer, article: Article) -> ArticleKeys:
-    """Add the article's passages to a Whoosh writer; return its related-coverage keys from the same tokens.
+def write_article(writer, article: Article, vocabulary: VocabularyWriter | None = None) -> ArticleKeys:
+    """Add the article's passages to a Whoosh writer (and its words to `vocabulary`); return its related-coverage
+    keys from the same tokens.
 
     Each text is analyzed once: the analyzer remembers the article's texts while it is
     written, since every passage repeats the headline and byline and the keys read them all.
@@ -210,6 +212,8 @@ def write_article(writer, article: Article) -> ArticleKeys:
     with analyzer.remembering():
         for passage in passages_of(article):
             writer.add_document(**passage)
+        if vocabulary is not None:
+            vocabulary.add(article, analyzer.tokens)
         return keys_of(article, analyzer.tokens)
 
 
@@ -243,6 +247,7 @@ class _LanguageWriters:
         self.analysis = analysis
         self.keep_keys = keep_keys
         self.writers: dict = {}
+        self.vocabulary = VocabularyWriter(generation)
         self._existing = sorted(p.name for p in generation.iterdir() if whoosh_index.exists_in(p))
 
     def writer(self, lang: str):
@@ -263,11 +268,15 @@ class _LanguageWriters:
     def write(self, article: Article, replace: bool = False) -> None:
         """Add the article's passages to its language's index, first deleting any by its id (`replace`)."""
         if replace:
-            for lang in self.existing_languages():
-                self.writer(lang).delete_by_term("doc_id", article.id)
-        keys = write_article(self.writer(article.lang), article)
+            self.delete(article.id)
+        keys = write_article(self.writer(article.lang), article, self.vocabulary)
         if self.keep_keys:
             self.keep_keys(keys)
+
+    def delete(self, doc_id: str) -> int:
+        """Delete an article's passages (and its words) from every language; return how many passages went."""
+        self.vocabulary.remove(doc_id)
+        return sum(self.writer(lang).delete_by_term("doc_id", doc_id) for lang in self.existing_languages())
 
     def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
         """Commit every language (after running `meanwhile`: one process has nothing to overlap)."""
@@ -275,10 +284,12 @@ class _LanguageWriters:
             meanwhile()
         for writer in self.writers.values():
             writer.commit()
+        self.vocabulary.commit()
 
     def cancel(self) -> None:
         for writer in self.writers.values():
             writer.cancel()
+        self.vocabulary.close()
 
 
 class _ParallelLanguageWriters:
@@ -361,9 +372,7 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
         report = WriteReport()
         with _undone_on_failure(partial, alignments, writers):
             for doc_id in ids:
-                deleted = sum(
-                    writers.writer(lang).delete_by_term("doc_id", doc_id) for lang in writers.existing_languages()
-                )
+                deleted = writers.delete(doc_id)
                 alignments.remove(doc_id)
                 (report.removed if deleted else report.not_found).append(doc_id)
             writers.commit()

@@ -15,6 +15,7 @@ from indexer.query import parse_query
 from indexer.search.hits import page_hits
 from indexer.search.plan import QueryPlan, plan_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
+from indexer.search.revisions import describe, revise_query
 from indexer.search.routing import requested_language, route_query
 
 MAX_LIMIT = 100
@@ -32,7 +33,11 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
     started = time.perf_counter()
     reject_unpaired_surrogates(query)
     parsed = parse_query(query)
-    route = route_query(parsed.text, requested_language(parsed, lang), index_set.languages)
+    requested = requested_language(parsed, lang)
+    route = route_query(parsed.text, requested, index_set.languages)
+    parsed, revisions = revise_query(index_set, parsed, route.langs, requested)
+    if revisions:  # a revised word may be in another language (dkssud → 안녕)
+        route = route_query(parsed.text, requested, index_set.languages)
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     plans = {code: plan_query(parsed, code, index_set.analyzer(code)) for code in route.langs}
@@ -51,6 +56,7 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
         "total_relation": "eq" if all(found.exact for found in lists) else "gte",
         "took_ms": 0.0,
         "hits": page_hits(index_set, page, {found.lang: found.terms for found in lists}),
+        **describe(parsed, revisions),
     }
     if missing:
         answer["partial"] = {"missing_shards": missing}

@@ -1,0 +1,133 @@
+"""What the search box forgives: a word that matches nothing is searched as what the reader meant.
+
+Only a plain word that matches nothing in the searched indexes is revised (a word
+that exists is never "corrected"), in this order, the first that finds words of the
+vocabulary winning:
+  1. the query's last word, typed midway: its completions (Hangul on keystrokes, so 사회복ㅈ → 사회복지);
+  2. Latin letters typed with the keyboard left in Latin mode: the Korean word of those 2-set keys (dkssud → 안녕);
+  3. a misspelling: the words one slip away (indexer.analysis.spelling: ি/ী, শ/স … in Bengali, one jamo
+     in Korean, one letter elsewhere);
+  4. Latin letters as romanized Bengali (Avro phonetic, `avro-py`): the Bengali words it spells, or one slip away.
+The revised word is searched as its candidates joined by OR, most common first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import avro
+
+from indexer.analysis import QUERY, WORD
+from indexer.analysis.bengali import normalize_bengali
+from indexer.analysis.hangul import keys_from_latin
+from indexer.query import Clause, ParsedQuery, Unit
+from indexer.search.plan import SEARCH_FIELDS
+from indexer.search.suggest import normalized_typing
+from indexer.vocabulary import typed_form, vocabulary_of
+
+PREFIX, KEYBOARD, SPELLING, ROMANIZED = "prefix", "keyboard", "spelling", "romanized"
+# Completions a word typed midway is searched as, most common first.
+MAX_COMPLETIONS = 10
+# Corrections a misspelled word is searched as, most common first.
+MAX_CORRECTIONS = 3
+# Languages whose words match on their own form only when deciding whether to revise them: Kiwi reads a
+# misspelled Korean word as a known stem plus leftovers (청소뇬 → 청소), which would hide the slip.
+OWN_FORM_ONLY = frozenset({"ko"})
+# A word typed midway needs at least this many keys (Hangul keystrokes) to be completed.
+MIN_PREFIX_KEYS = 2
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revised word: as typed, the words searched in its place, why, in which language, and its clause."""
+
+    word: str
+    searched_as: tuple[str, ...]
+    because: str
+    lang: str
+    clause: int = 0
+
+    def as_dict(self) -> dict:
+        return {"word": self.word, "searched_as": list(self.searched_as), "because": self.because, "lang": self.lang}
+
+
+def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], requested: str):
+    """`parsed` with each plain word that matches nothing in `langs` replaced by what it was likely meant as,
+    and the revisions made; the same query and [] when every word matches or nothing better is known."""
+    vocabulary = vocabulary_of(index_set)
+    if not vocabulary.languages:
+        return parsed, []
+    clauses, revisions = list(parsed.clauses), []
+    for number, clause in enumerate(parsed.clauses):
+        if len(clause.alternatives) != 1 or clause.alternatives[0].kind != "words":
+            continue
+        word = clause.alternatives[0].text
+        if any(_matches(index_set, lang, word) for lang in langs):
+            continue
+        last = number == len(parsed.clauses) - 1
+        revision = _revision(vocabulary, word, langs, _guessed_languages(index_set, requested), last)
+        if revision is not None:
+            revision = replace(revision, clause=number)
+            clauses[number] = Clause(tuple(Unit("words", text) for text in revision.searched_as))
+            revisions.append(revision)
+    return (replace(parsed, clauses=clauses), revisions) if revisions else (parsed, [])
+
+
+def describe(parsed: ParsedQuery, revisions: list[Revision]) -> dict:
+    """The response's account of revisions: the query as searched, the corrected query, and each revised word."""
+    if not revisions:
+        return {}
+    shown = [" OR ".join(unit.text for unit in clause.alternatives) for clause in parsed.clauses]
+    answer = {"searched_for": " ".join(shown), "revised_words": [revision.as_dict() for revision in revisions]}
+    corrected = {r.clause: r.searched_as[0] for r in revisions if r.because != PREFIX}
+    if corrected:
+        answer["did_you_mean"] = " ".join(corrected.get(number, text) for number, text in enumerate(shown))
+    return answer
+
+
+def _guessed_languages(index_set, requested: str) -> set[str]:
+    """The languages a Latin word may be typed for by mistake: Korean (keyboard) and Bengali (romanized)."""
+    return {lang for lang in ("ko", "bn") if lang in index_set.languages and requested in ("auto", "all", lang)}
+
+
+def _revision(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str], last: bool) -> Revision | None:
+    """The first revision that finds vocabulary words for `word`, or None."""
+    if last:
+        for lang in langs:
+            typed = typed_form(lang, normalized_typing(lang, word))
+            if len(typed) >= MIN_PREFIX_KEYS:
+                completions = vocabulary.completions(lang, typed, MAX_COMPLETIONS)
+                if completions:
+                    return Revision(word, tuple(w for w, _ in completions), PREFIX, lang)
+    keys = keys_from_latin(word)
+    if keys and "ko" in guessed:
+        typed = vocabulary.with_typed("ko", keys)
+        if typed:
+            return Revision(word, (typed[0][0],), KEYBOARD, "ko")
+    for lang in langs:
+        corrections = vocabulary.neighbours(lang, normalized_typing(lang, word), MAX_CORRECTIONS)
+        if corrections:
+            return Revision(word, tuple(w for w, _ in corrections), SPELLING, lang)
+    if keys and "bn" in guessed:
+        spelled = normalize_bengali(avro.parse(word.lower()))
+        found = [spelled] if vocabulary.has("bn", spelled) else []
+        found = found or [w for w, _ in vocabulary.neighbours("bn", spelled, MAX_CORRECTIONS)]
+        if found:
+            return Revision(word, tuple(found), ROMANIZED, "bn")
+    return None
+
+
+def _matches(index_set, lang: str, word: str) -> bool:
+    """Whether `word` matches anything in `lang`'s index: its exact form, or all its stems, or all its grams."""
+    by_role: dict[str, set[str]] = {}
+    for token in index_set.analyzer(lang).tokens(word, QUERY):
+        if token.role == WORD or lang not in OWN_FORM_ONLY:
+            by_role.setdefault(token.role, set()).add(token.text)
+    if not by_role:
+        return True  # nothing to search (punctuation, a stop word's remains): nothing to revise either
+    with index_set.searcher(lang) as searcher:
+        reader = searcher.reader()
+        return any(
+            all(any(reader.doc_frequency(field, term) for field in SEARCH_FIELDS) for term in terms)
+            for terms in by_role.values()
+        )
