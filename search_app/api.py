@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from indexer.index import IndexSet
 from indexer.languages import english_name, native_name
 from indexer.related import coverage, related_articles
-from indexer.search import MAX_LIMIT, MAX_OFFSET, get_article, search
+from indexer.search import MAX_LIMIT, MAX_OFFSET, get_article, search, suggest
 from search_app import params
 from search_app.errors import BadParameter, error_body
 
@@ -40,6 +40,13 @@ def search_endpoint():
     """Ranked, highlighted passages with their translations' linked passages."""
     checked = params.search_params(request)
     return jsonify(search(served_indexes(), checked.q, checked.lang, checked.limit, checked.offset, checked.per))
+
+
+@blueprint.get("/suggest")
+def suggest_endpoint():
+    """Completions of the word being typed, from the index's own words, most articles first."""
+    checked = params.suggest_params(request)
+    return jsonify(suggest(served_indexes(), checked.q, checked.lang, checked.limit))
 
 
 @blueprint.get("/documents/<path:doc_id>")

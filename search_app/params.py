@@ -9,10 +9,12 @@ from flask import Request
 
 from indexer.languages import UnknownLanguage, canonical_language
 from indexer.query import MAX_QUERY_LENGTH
-from indexer.search import MAX_LIMIT, MAX_OFFSET
+from indexer.search import DEFAULT_SUGGESTIONS, MAX_LIMIT, MAX_OFFSET, MAX_SUGGESTIONS
 from search_app.errors import BadParameter
 
 PER_CHOICES = ("article", "passage")
+# Longest text the suggestion endpoint completes, in characters: a search box's typing, not a document.
+MAX_SUGGEST_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,26 @@ def language(request: Request, name: str = "lang", default: str = "auto", extra:
         return canonical_language(text)
     except UnknownLanguage as error:
         raise BadParameter(f"parameter {name!r}: {error}") from error
+
+
+@dataclass(frozen=True)
+class SuggestParams:
+    """A checked suggestion request."""
+
+    q: str
+    lang: str = "auto"
+    limit: int = DEFAULT_SUGGESTIONS
+
+
+def suggest_params(request: Request) -> SuggestParams:
+    """Read and check the suggestion parameters: q (1-100 characters, the text typed so far), lang, limit."""
+    check_query_string(request)
+    q = single(request, "q") or ""
+    if not q.strip():
+        raise BadParameter("parameter 'q' is required")
+    if len(q) > MAX_SUGGEST_LENGTH:
+        raise BadParameter(f"parameter 'q' is longer than {MAX_SUGGEST_LENGTH} characters")
+    return SuggestParams(q.lstrip(), language(request), integer(request, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS))
 
 
 def search_params(request: Request) -> SearchParams:
