@@ -1,9 +1,9 @@
-"""What the search box forgives: a word that matches nothing is searched as what the reader meant.
+"""What the search box forgives: a word the index does not hold is searched as what the reader meant.
 
-Only a plain word that matches nothing in the searched indexes is revised (a word
-that exists is never "corrected"), in this order, the first that finds words of the
-vocabulary winning:
-  1. the query's last word, typed midway: its completions (Hangul on keystrokes, so 사회복ㅈ → 사회복지);
+A word of the vocabulary (a surface word of some article) is never revised. Otherwise:
+  1. the query's last word is taken as typed midway: its completions (Hangul on keystrokes, so 사회복ㅈ →
+     사회복지); whatever the word matched itself (a Bengali stem, say) stays searched beside them;
+and a word that matches nothing at all is read, the first reading that finds vocabulary words winning, as
   2. Latin letters typed with the keyboard left in Latin mode: the Korean word of those 2-set keys (dkssud → 안녕);
   3. a misspelling: the words one slip away (indexer.analysis.spelling: ি/ী, শ/স … in Bengali, one jamo
      in Korean, one letter elsewhere);
@@ -62,13 +62,16 @@ def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], request
         if len(clause.alternatives) != 1 or clause.alternatives[0].kind != "words":
             continue
         word = clause.alternatives[0].text
-        if any(_matches(index_set, lang, word) for lang in langs):
+        if any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in langs):
             continue
-        last = number == len(parsed.clauses) - 1
-        revision = _revision(vocabulary, word, langs, _guessed_languages(index_set, requested), last)
+        matched = any(_matches(index_set, lang, word) for lang in langs)
+        revision = _completion(vocabulary, word, langs) if number == len(parsed.clauses) - 1 else None
+        if revision is None and not matched:
+            revision = _correction(vocabulary, word, langs, _guessed_languages(index_set, requested))
         if revision is not None:
             revision = replace(revision, clause=number)
-            clauses[number] = Clause(tuple(Unit("words", text) for text in revision.searched_as))
+            kept = (word,) if matched else ()  # what the word matched itself stays searched, and listed first
+            clauses[number] = Clause(tuple(Unit("words", text) for text in kept + revision.searched_as))
             revisions.append(revision)
     return (replace(parsed, clauses=clauses), revisions) if revisions else (parsed, [])
 
@@ -90,15 +93,19 @@ def _guessed_languages(index_set, requested: str) -> set[str]:
     return {lang for lang in ("ko", "bn") if lang in index_set.languages and requested in ("auto", "all", lang)}
 
 
-def _revision(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str], last: bool) -> Revision | None:
-    """The first revision that finds vocabulary words for `word`, or None."""
-    if last:
-        for lang in langs:
-            typed = typed_form(lang, normalized_typing(lang, word))
-            if len(typed) >= MIN_PREFIX_KEYS:
-                completions = vocabulary.completions(lang, typed, MAX_COMPLETIONS)
-                if completions:
-                    return Revision(word, tuple(w for w, _ in completions), PREFIX, lang)
+def _completion(vocabulary, word: str, langs: tuple[str, ...]) -> Revision | None:
+    """The word typed midway: its most common completions in the first language that has any, or None."""
+    for lang in langs:
+        typed = typed_form(lang, normalized_typing(lang, word))
+        if len(typed) >= MIN_PREFIX_KEYS:
+            completions = vocabulary.completions(lang, typed, MAX_COMPLETIONS)
+            if completions:
+                return Revision(word, tuple(w for w, _ in completions), PREFIX, lang)
+    return None
+
+
+def _correction(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str]) -> Revision | None:
+    """The first of keyboard, spelling and romanized readings that finds vocabulary words for `word`, or None."""
     keys = keys_from_latin(word)
     if keys and "ko" in guessed:
         typed = vocabulary.with_typed("ko", keys)
