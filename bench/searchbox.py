@@ -126,8 +126,8 @@ def report(words, found, revised, suggested, samples) -> str:
                 target = TARGETS.get((lang, kind))
                 lines.append(
                     f"| {lang} | {kind} | {len(found[lang, kind])} | {share(found[lang, kind])} | "
-                    f"{share(found[lang, 'correct'])} | {share([r for r, _ in flags])} | {share([g for _, g in flags])} "
-                    f"| {target if target else ''} |"
+                    f"{share(found[lang, 'correct'])} | {share([r for r, _ in flags])} | "
+                    f"{share([g for _, g in flags])} | {target if target else ''} |"
                 )
     lines += ["", "Suggestions (`GET /api/v1/suggest?q=…&limit=10`): the word among the top 10.", ""]
     lines += ["| lang | typed as | n | word in top 10 | target |", "|---|---|---|---|---|"]

@@ -128,7 +128,9 @@ class VocabularyWriter:
             self._changes[lang].subtract(json.loads(row[0]))
 
     def _languages(self) -> list[str]:
-        on_disk = {path.name[len("vocabulary-") : -len(".sqlite")] for path in self.generation.glob(FILE_PATTERN.format("*"))}
+        on_disk = {
+            path.name[len("vocabulary-") : -len(".sqlite")] for path in self.generation.glob(FILE_PATTERN.format("*"))
+        }
         return sorted(on_disk | set(self._dbs))
 
     def _db(self, lang: str) -> sqlite3.Connection:
@@ -150,7 +152,9 @@ def _apply(db: sqlite3.Connection, lang: str, word: str, change: int) -> None:
         db.execute("DELETE FROM neighbours WHERE word = ?", (word,))
     elif count > 0:
         key = sound(lang, word)
-        db.execute("INSERT INTO words VALUES (?, ?, ?, ?, ?)", (word, count, typed_form(lang, word), initials(word), key))
+        db.execute(
+            "INSERT INTO words VALUES (?, ?, ?, ?, ?)", (word, count, typed_form(lang, word), initials(word), key)
+        )
         if len(key) >= MIN_CORRECTED_SOUND:
             db.executemany("INSERT INTO neighbours VALUES (?, ?)", [(variant, word) for variant in deletions(key)])
 
@@ -199,7 +203,7 @@ class VocabularyReader:
         return self._rows(lang, "SELECT word, articles FROM words WHERE typed = ? ORDER BY articles DESC", (typed,))
 
     def neighbours(self, lang: str, word: str, limit: int) -> list[tuple[str, int]]:
-        """Other words one slip from `word` (same sound, or sounds one edit apart), same sound first, then by articles."""
+        """Other words one slip from `word` (same sound, or one edit apart), same sound first, then by articles."""
         key = sound(lang, word)
         same = self._rows(lang, "SELECT word, articles, sound FROM words WHERE sound = ?", (key,))
         near = []

@@ -87,7 +87,9 @@ def suggest_params(request: Request) -> SuggestParams:
         raise BadParameter("parameter 'q' is required")
     if len(q) > MAX_SUGGEST_LENGTH:
         raise BadParameter(f"parameter 'q' is longer than {MAX_SUGGEST_LENGTH} characters")
-    return SuggestParams(q.lstrip(), language(request), integer(request, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS))
+    return SuggestParams(
+        q.lstrip(), language(request), integer(request, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+    )
 
 
 def search_params(request: Request) -> SearchParams:

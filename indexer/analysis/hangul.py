@@ -57,4 +57,3 @@ def keys_from_latin(text: str) -> str | None:
     if not _LATIN_KEYS.fullmatch(text):
         return None
     return "".join(_TWO_SET_SHIFTED.get(char) or _TWO_SET[char.lower()] for char in text)
-

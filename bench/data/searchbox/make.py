@@ -4,7 +4,8 @@ The word, its article, its misspelling and its romanized Bengali are written by 
 derived here is a fact of typing, computed without Setu's code: a word typed midway (Korean: its last syllable
 reduced to that syllable's first consonant, as a 2-set input method shows it mid-syllable; elsewhere the first
 60% of its grapheme clusters, cut by ICU's character break so no cluster is split), Korean initials (초성), and
-the Latin keys that type a Korean word on the standard 2-set (두벌식) layout. Run: `python bench/data/searchbox/make.py`.
+the Latin keys that type a Korean word on the standard 2-set (두벌식) layout.
+Run: `python bench/data/searchbox/make.py`.
 """
 
 from __future__ import annotations
