@@ -17,11 +17,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from indexer.align import align_paragraphs, estimate_length_models, profile_of, translation_groups
+from indexer.align.paragraphs import align_paragraphs, estimate_length_models, profile_of, translation_groups
+from indexer.align.store import LinkWriter
+from indexer.build.pipeline import build_index
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.index import build_index
-from indexer.links import LinkWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 NTREX = ROOT / "seeds" / "ntrex-sample"

@@ -19,12 +19,13 @@ import time
 from functools import partial
 from pathlib import Path
 
-from indexer.cluster import Cluster
-from indexer.distributed_search import ClusterIndexSet
-from indexer.index import build_index, open_index_set
+from indexer.build.pipeline import build_index
+from indexer.cluster.build import build_sharded_index
+from indexer.cluster.client import Cluster
+from indexer.cluster.search import ClusterIndexSet
+from indexer.engine.index_set import open_index_set
+from indexer.engine.shards import ShardedIndexSet
 from indexer.search import search
-from indexer.sharded_build import build_sharded_index
-from indexer.shards import ShardedIndexSet
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

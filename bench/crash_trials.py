@@ -29,7 +29,8 @@ from urllib.parse import quote
 import psutil
 
 from bench.serving import ROOT, serving
-from indexer.index import build_index, open_index_set
+from indexer.build.pipeline import build_index
+from indexer.engine.index_set import open_index_set
 from indexer.search import search
 
 RESULTS = ROOT / "bench" / "results"

@@ -21,7 +21,7 @@ from whoosh.query import Or, Term
 from whoosh.scoring import BM25F
 
 from indexer.analysis import ICU_ONLY, QUERY
-from indexer.index import WhooshAnalyzer
+from indexer.engine.schema import WhooshAnalyzer
 
 # (doc_id, position, title, text): one passage, as Setu indexes it.
 Passage = tuple[str, int, str, str]

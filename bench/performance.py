@@ -30,13 +30,15 @@ from urllib.parse import urlencode
 import psutil
 
 from bench.serving import serving
+from indexer.align.keys import keys_of
+from indexer.align.store import LinkWriter
 from indexer.analysis import IcuTokenizer
 from indexer.corpus import find_inputs, read_inputs
 from indexer.documents import Article
+from indexer.engine.index_set import open_index_set
+from indexer.engine.schema import WHOOSH_STANDARD, WhooshAnalyzer
 from indexer.generations import current_generation, folder_size
-from indexer.index import WHOOSH_STANDARD, WhooshAnalyzer, open_index_set
 from indexer.languages import detect_language
-from indexer.links import LinkWriter, keys_of
 from indexer.search import search
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ from whoosh.qparser import OrGroup, QueryParser
 from bench.performance import QUERY_LANGS, fetch, make_queries, sample_sentences, write_synthetic_corpus
 from bench.serving import ROOT, serving
 from bench.whoosh_baseline import write_plain_indexes
-from indexer.index import open_index_set
+from indexer.engine.index_set import open_index_set
 from indexer.search import search, warm
 
 RESULTS = ROOT / "bench" / "results"

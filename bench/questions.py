@@ -24,7 +24,7 @@ from bench.lexical_baselines import Hit, LuceneBM25, LuceneUnavailable, Passage,
 from bench.serving import ROOT, seeds_index, serving
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.index import HEADLINE_ONLY, passages_of
+from indexer.engine.schema import HEADLINE_ONLY, passages_of
 
 QUESTIONS_DIR = ROOT / "bench" / "data" / "questions"
 RESULTS = ROOT / "bench" / "results"

@@ -21,9 +21,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from indexer.build.pipeline import build_index
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.index import IndexSet, build_index, open_index_set
+from indexer.engine.index_set import IndexSet, open_index_set
 from indexer.related import catalogue, key_evidence, related_articles
 from indexer.search import search
 from search_app import create_app

@@ -30,10 +30,12 @@ from pathlib import Path
 from kiwipiepy import Kiwi
 
 from indexer.analysis import IcuTokenizer
+from indexer.build.pipeline import build_index
 from indexer.corpus import read_corpus
 from indexer.documents import Article
+from indexer.engine.index_set import open_index_set
+from indexer.engine.schema import WHOOSH_STANDARD
 from indexer.generations import current_generation, folder_size
-from indexer.index import WHOOSH_STANDARD, build_index, open_index_set
 from indexer.search import search
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,8 @@ from whoosh.formats import Positions
 
 from indexer.corpus import find_inputs, read_inputs
 from indexer.documents import Article
-from indexer.index import WHOOSH_STANDARD, WRITER_LIMIT_MB, passages_of, schema_for
+from indexer.engine.schema import WHOOSH_STANDARD, passages_of, schema_for
+from indexer.engine.writing import WRITER_LIMIT_MB
 
 TEXT_FIELDS = ("title", "text", "byline")
 

@@ -1,5 +1,55 @@
-"""Setu's indexer: corpus → documents → analysis → per-language passage indexes → search."""
+"""Setu's indexer: the public API the search service and the command line use.
 
-from indexer.search import search, suggest
+Stages, each importing only from those before it: documents, languages and generations (the records and the
+index directory's layout) → corpus → analysis → align → engine (the only Whoosh user) → build → search →
+related; the cluster (`indexer.cluster`, the only Dask user) runs build and search on shards.
+"""
 
-__all__ = ["search", "suggest"]
+from indexer.build.pipeline import WriteReport, add_articles, build_index, index_stats, remove_articles
+from indexer.documents import UnpairedSurrogate
+from indexer.engine.index_set import IndexSet, LiveIndexSet
+from indexer.engine.shards import open_any_index_set, shards_option
+from indexer.generations import IndexDirError, served_generation
+from indexer.languages import UnknownLanguage, canonical_language, english_name, native_name
+from indexer.related import coverage, related_articles
+from indexer.search import (
+    DEFAULT_SUGGESTIONS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_SUGGESTIONS,
+    get_article,
+    search,
+    suggest,
+    warm,
+)
+from indexer.search.query import MAX_QUERY_LENGTH
+
+__all__ = [
+    "DEFAULT_SUGGESTIONS",
+    "MAX_LIMIT",
+    "MAX_OFFSET",
+    "MAX_SUGGESTIONS",
+    "MAX_QUERY_LENGTH",
+    "IndexDirError",
+    "IndexSet",
+    "LiveIndexSet",
+    "UnknownLanguage",
+    "UnpairedSurrogate",
+    "WriteReport",
+    "add_articles",
+    "build_index",
+    "canonical_language",
+    "coverage",
+    "english_name",
+    "get_article",
+    "index_stats",
+    "native_name",
+    "open_any_index_set",
+    "related_articles",
+    "remove_articles",
+    "search",
+    "served_generation",
+    "shards_option",
+    "suggest",
+    "warm",
+]

@@ -9,13 +9,22 @@ import os
 import sys
 from pathlib import Path
 
-from indexer.documents import UnpairedSurrogate
-from indexer.generations import IndexDirError
-from indexer.index import WriteReport, add_articles, build_index, index_stats, remove_articles
-from indexer.languages import UnknownLanguage, english_name
-from indexer.related import related_articles
-from indexer.search import get_article, search
-from indexer.shards import open_any_index_set, shards_option
+from indexer import (
+    IndexDirError,
+    UnknownLanguage,
+    UnpairedSurrogate,
+    WriteReport,
+    add_articles,
+    build_index,
+    english_name,
+    get_article,
+    index_stats,
+    open_any_index_set,
+    related_articles,
+    remove_articles,
+    search,
+    shards_option,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,8 +101,7 @@ def _build(args) -> int:
 
 def _build_on_cluster(args) -> int:
     """A sharded build on a Dask cluster (imported here: Dask is needed only with --cluster)."""
-    from indexer.cluster import connect_or_report
-    from indexer.sharded_build import build_sharded_index
+    from indexer.cluster import build_sharded_index, connect_or_report
 
     cluster = connect_or_report(args.cluster)
     if cluster is None:

@@ -22,12 +22,12 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from whoosh import query as q
-
+from indexer.align.store import MAX_ANCHOR_ARTICLES, KeyReader
 from indexer.analysis import GRAM, SETU
-from indexer.index import HEADLINE_ONLY, IndexSet
-from indexer.links import MAX_ANCHOR_ARTICLES, KeyReader
-from indexer.names import KEY_PREFIX
+from indexer.analysis.names import KEY_PREFIX
+from indexer.engine import queries as eq
+from indexer.engine.index_set import IndexSet
+from indexer.engine.schema import HEADLINE_ONLY
 
 # Distinctive terms searched for an article's more-like-this.
 MLT_TERMS = 30
@@ -61,7 +61,7 @@ def catalogue(index_set: IndexSet) -> dict[str, Card]:
     cards = {}
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            firsts = searcher.search(q.NumericRange("position", HEADLINE_ONLY, 0), limit=None)
+            firsts = searcher.search(eq.numeric_between("position", HEADLINE_ONLY, 0), limit=None)
             for fields in (searcher.stored_fields(docnum) for docnum in firsts.docs()):
                 cards.setdefault(fields["doc_id"], _card(fields))
     return cards
@@ -178,7 +178,7 @@ def text_evidence(index_set: IndexSet, doc_id: str, lang: str) -> dict[str, floa
         terms = distinctive_terms(index_set, searcher, doc_id, lang)
         if not terms:
             return {}
-        query = q.Or([q.Term("text", term, boost=weight) for term, weight in terms.items()])
+        query = eq.any_of([eq.term("text", term, boost=weight) for term, weight in terms.items()])
         doc_ids = searcher.reader().column_reader("doc_id")
         sums: dict[str, float] = defaultdict(float)
         # Every matching passage counts toward its article; unlimited, Whoosh also skips its costlier top-k pruning.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from indexer.index import LiveIndexSet
-from indexer.shards import open_any_index_set
+from indexer import LiveIndexSet, open_any_index_set
 
 
 def create_app(config: dict | None = None) -> Flask:

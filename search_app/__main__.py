@@ -16,8 +16,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 from waitress import serve
 
-from indexer.generations import IndexDirError, served_generation
-from indexer.search import warm
+from indexer import IndexDirError, served_generation, warm
 from search_app import create_app
 
 # Threads per server process: searches are CPU-bound in Python, so a few suffice.
@@ -85,8 +84,7 @@ class PreforkServer(BaseApplication):
 
 def _serve_on_cluster(args) -> int:
     """Serve a sharded index directory whose shards are searched on a Dask cluster (Dask imported only here)."""
-    from indexer.cluster import connect_or_report
-    from indexer.distributed_search import LiveClusterIndexSet
+    from indexer.cluster import LiveClusterIndexSet, connect_or_report
 
     cluster = connect_or_report(args.cluster)
     if cluster is None:

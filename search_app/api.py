@@ -10,10 +10,18 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from indexer.index import IndexSet
-from indexer.languages import english_name, native_name
-from indexer.related import coverage, related_articles
-from indexer.search import MAX_LIMIT, MAX_OFFSET, get_article, search, suggest
+from indexer import (
+    MAX_LIMIT,
+    MAX_OFFSET,
+    IndexSet,
+    coverage,
+    english_name,
+    get_article,
+    native_name,
+    related_articles,
+    search,
+    suggest,
+)
 from search_app import params
 from search_app.errors import BadParameter, error_body
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from indexer.generations import IndexDirError
+from indexer import IndexDirError
 
 
 class BadParameter(HTTPException):

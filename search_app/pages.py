@@ -22,9 +22,7 @@ from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import Babel, format_date, get_locale
 from markupsafe import Markup
 
-from indexer.languages import native_name
-from indexer.related import coverage, related_articles
-from indexer.search import get_article, search
+from indexer import coverage, get_article, native_name, related_articles, search
 from search_app import params
 from search_app.api import COVERAGE_SHOWN, coverage_filters, language_list, served_indexes
 from search_app.errors import BadParameter

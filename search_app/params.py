@@ -7,9 +7,15 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Request
 
-from indexer.languages import UnknownLanguage, canonical_language
-from indexer.query import MAX_QUERY_LENGTH
-from indexer.search import DEFAULT_SUGGESTIONS, MAX_LIMIT, MAX_OFFSET, MAX_SUGGESTIONS
+from indexer import (
+    DEFAULT_SUGGESTIONS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_QUERY_LENGTH,
+    MAX_SUGGESTIONS,
+    UnknownLanguage,
+    canonical_language,
+)
 from search_app.errors import BadParameter
 
 PER_CHOICES = ("article", "passage")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import build_index, open_index_set
+from indexer.build.pipeline import build_index
+from indexer.engine.index_set import open_index_set
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -6,17 +6,18 @@ import json
 
 import pytest
 
-from indexer.align import (
+from indexer.align.paragraphs import (
     align_paragraphs,
     candidate_confidence,
     estimate_length_models,
     profile_of,
     translation_groups,
 )
+from indexer.align.store import LinkReader, LinkWriter
+from indexer.build.pipeline import add_articles, remove_articles
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.index import add_articles, open_index_set, remove_articles
-from indexer.links import LinkReader, LinkWriter
+from indexer.engine.index_set import open_index_set
 from indexer.search import get_article
 
 from .conftest import SEEDS, run_cli

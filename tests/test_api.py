@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft202012Validator
 
+from indexer.build.pipeline import build_index
 from indexer.generations import current_generation
-from indexer.index import build_index
 from search_app import create_app
 
 from .conftest import DATA, ROOT

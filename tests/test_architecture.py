@@ -1,4 +1,4 @@
-"""The shape of the code: data flows one way, and Whoosh stays behind two modules."""
+"""The shape of the code: stages import only earlier stages, Whoosh stays in the engine, Dask in the cluster."""
 
 from __future__ import annotations
 
@@ -8,9 +8,21 @@ from pathlib import Path
 from .conftest import ROOT
 
 PROJECT_PACKAGES = ("indexer", "search_app", "bench")
-WHOOSH_MODULES = {"indexer/index.py", "indexer/search/plan.py", "indexer/search/ranking.py", "indexer/related.py"}
-# The sharded build and the cluster's shard searchers write and read shards with Whoosh too (issue 9).
-WHOOSH_MODULES |= {"indexer/shards.py", "indexer/sharded_build.py", "indexer/distributed_search.py"}
+# indexer's stages in data-flow order: a module may import its own stage and earlier ones, never a later one.
+STAGES = (
+    ("indexer.documents", "indexer.languages", "indexer.generations"),  # the records and the index directory
+    ("indexer.corpus",),
+    ("indexer.analysis",),
+    ("indexer.align",),
+    ("indexer.engine",),
+    ("indexer.build",),
+    ("indexer.search",),
+    ("indexer.related",),
+    ("indexer.cluster",),
+    ("indexer.cli", "indexer.__main__", "indexer.__init__"),  # the edges: the public API and the command line
+)
+# What the search service may import of the indexer: its public API, and the cluster's when serving on one.
+SERVICE_IMPORTS = {"indexer", "indexer.cluster"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -28,11 +40,39 @@ def python_files(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-def test_whoosh_is_imported_only_by_the_index_and_search_modules():
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def stage_of(module: str) -> int:
+    """The index of the stage a module belongs to (its longest matching prefix)."""
+    for number, prefixes in enumerate(STAGES):
+        if any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes):
+            return number
+    raise AssertionError(f"{module} is in no stage: add it to STAGES")
+
+
+def test_every_indexer_module_imports_only_its_own_and_earlier_stages():
+    for path in python_files("indexer"):
+        module = module_name(path)
+        for imported in imported_modules(path):
+            if imported == "indexer":
+                assert stage_of(module) == len(STAGES) - 1, f"{module} imports the public API"
+            elif imported.startswith("indexer."):
+                assert stage_of(imported) <= stage_of(module), f"{module} imports {imported}, a later stage"
+
+
+def test_the_search_service_imports_only_the_indexers_public_api():
+    for path in python_files("search_app"):
+        for imported in imported_modules(path):
+            if imported.split(".")[0] == "indexer":
+                assert imported in SERVICE_IMPORTS, f"{path.relative_to(ROOT)} imports {imported}"
+
+
+def test_whoosh_is_imported_only_by_the_engine():
     for path in python_files("indexer") + python_files("search_app"):
-        relative = path.relative_to(ROOT).as_posix()
         uses_whoosh = any(name.split(".")[0] == "whoosh" for name in imported_modules(path))
-        assert not uses_whoosh or relative in WHOOSH_MODULES, relative
+        assert not uses_whoosh or module_name(path).startswith("indexer.engine."), module_name(path)
 
 
 def test_the_indexer_never_imports_the_search_app():
@@ -55,7 +95,7 @@ def test_no_module_imports_another_modules_private_names():
                 assert not private, f"{path.relative_to(ROOT)} imports {private} from {node.module}"
 
 
-def test_dask_is_imported_only_by_the_cluster_module():
+def test_dask_is_imported_only_by_the_cluster_client():
     for path in python_files("indexer") + python_files("search_app"):
         uses_dask = any(name.split(".")[0] in ("dask", "distributed") for name in imported_modules(path))
-        assert not uses_dask or path.relative_to(ROOT).as_posix() == "indexer/cluster.py", path
+        assert not uses_dask or module_name(path) == "indexer.cluster.client", path

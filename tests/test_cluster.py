@@ -11,8 +11,12 @@ import pytest
 
 pytest.importorskip("dask.distributed", reason="dask and distributed are needed for the cluster")
 
-from indexer.cluster import Cluster  # noqa: E402
-from indexer.distributed_search import LOCAL, SHARD_DEADLINE, ClusterIndexSet, LiveClusterIndexSet  # noqa: E402
+from indexer.build.pipeline import add_articles, build_index, remove_articles  # noqa: E402
+from indexer.cluster.build import build_sharded_index  # noqa: E402
+from indexer.cluster.client import Cluster  # noqa: E402
+from indexer.cluster.search import LOCAL, SHARD_DEADLINE, ClusterIndexSet, LiveClusterIndexSet  # noqa: E402
+from indexer.engine.index_set import open_index_set
+from indexer.engine.shards import ShardedIndexSet, shard_count, shard_folder, shard_of  # noqa: E402
 from indexer.generations import (  # noqa: E402
     IndexDirError,
     current_generation,
@@ -21,13 +25,10 @@ from indexer.generations import (  # noqa: E402
     read_manifest,
     writer_lock,
 )
-from indexer.index import add_articles, build_index, open_index_set, remove_articles  # noqa: E402
-from indexer.query import parse_query  # noqa: E402
 from indexer.search import search  # noqa: E402
 from indexer.search.plan import plan_query  # noqa: E402
+from indexer.search.query import parse_query  # noqa: E402
 from indexer.search.ranking import order, rank_passages  # noqa: E402
-from indexer.sharded_build import build_sharded_index  # noqa: E402
-from indexer.shards import ShardedIndexSet, shard_count, shard_folder, shard_of  # noqa: E402
 from search_app import create_app  # noqa: E402
 
 from .conftest import DATA, SEEDS, run_cli  # noqa: E402

@@ -10,8 +10,9 @@ import sys
 import pytest
 
 from indexer.analysis import analyzer_for
+from indexer.build.pipeline import build_index, index_stats
 from indexer.documents import UnpairedSurrogate
-from indexer.index import build_index, index_stats, open_index_set
+from indexer.engine.index_set import open_index_set
 from indexer.search import get_article, search
 
 from .conftest import ROOT

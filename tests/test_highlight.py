@@ -7,7 +7,7 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.analysis import QUERY
-from indexer.index import WhooshAnalyzer
+from indexer.engine.schema import WhooshAnalyzer
 from indexer.search.highlight import Highlighter, mark
 
 CASES = [

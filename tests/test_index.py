@@ -12,8 +12,9 @@ import time
 import psutil
 import pytest
 
+from indexer.build.pipeline import add_articles, build_index, index_stats, remove_articles
+from indexer.engine.index_set import open_index_set
 from indexer.generations import CURRENT, GENERATIONS, IndexDirError, current_generation, writer_lock
-from indexer.index import add_articles, build_index, index_stats, open_index_set, remove_articles
 from indexer.search import get_article, search
 
 from .conftest import DATA, ROOT, run_cli
@@ -174,7 +175,7 @@ def test_warming_an_index_set_loads_kiwi_before_the_first_korean_query(built_ind
     script = (
         "import sys\n"
         "from indexer.analysis.korean import kiwi_analyzer\n"
-        "from indexer.index import open_index_set\n"
+        "from indexer.engine.index_set import open_index_set\n"
         "from indexer.search import warm\n"
         "indexes = open_index_set(sys.argv[1])\n"
         "before = kiwi_analyzer.cache_info().currsize\n"

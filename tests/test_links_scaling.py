@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from indexer.align.store import MAX_ANCHOR_ARTICLES, STORE, LinkReader, LinkWriter
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.links import MAX_ANCHOR_ARTICLES, STORE, LinkReader, LinkWriter
 
 from .conftest import SEEDS
 

@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 
-from indexer.index import build_index
+from indexer.build.pipeline import build_index
 from indexer.search import search
 from search_app import create_app
 from search_app.pages import aligned_rows

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.index import build_index, index_stats, open_index_set
+from indexer.build.pipeline import build_index, index_stats
+from indexer.build.processes import KeyedWorkers, WorkerFailed
+from indexer.engine.index_set import open_index_set
 from indexer.related import related_articles
 from indexer.search import get_article, search
-from indexer.workers import KeyedWorkers, WorkerFailed
 
 from .conftest import DATA, SEEDS
 

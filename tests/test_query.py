@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.query import Clause, Unit, parse_query
+from indexer.search.query import Clause, Unit, parse_query
 
 
 def test_words_phrases_prefixes_and_exclusions():

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from indexer.index import build_index, open_index_set, remove_articles
-from indexer.names import name_key
+from indexer.analysis.names import name_key
+from indexer.build.pipeline import build_index, remove_articles
+from indexer.engine.index_set import open_index_set
 from indexer.related import coverage, related_articles
 from search_app import create_app
 

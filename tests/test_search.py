@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.index import build_index, open_index_set
+from indexer.build.pipeline import build_index
+from indexer.engine.index_set import open_index_set
+from indexer.engine.queries import MAX_EXPANSIONS
 from indexer.search import get_article, search
-from indexer.search.plan import MAX_EXPANSIONS
 
 from .conftest import run_cli
 

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from indexer import search, suggest
+from indexer import add_articles, remove_articles, search, suggest
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import initials, keys_from_latin, keystrokes
 from indexer.corpus import read_corpus
 from indexer.documents import Article
-from indexer.index import add_articles, open_index_set, remove_articles
+from indexer.engine.index_set import open_index_set
 from search_app import create_app
 
 from .conftest import DATA, SEEDS

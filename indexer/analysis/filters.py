@@ -61,7 +61,9 @@ class StemFilter(Filter):
 class UniqueTermsFilter(Filter):
     """Drops a stem that repeats its word or another stem, and a gram that repeats its word or another gram.
 
-    A gram equal to a stem stays: the query side asks for all of a word's grams together.
+    At query time a gram equal to a stem stays: the query side asks for all of a word's grams together.
+    At index time it goes: it is the same term at the same position, which the stem has already posted
+    (posting it twice only doubled its frequency and the writer's work).
     """
 
     def __call__(self, tokens: Iterable[Token], mode: str = INDEX) -> TokenStream:
@@ -72,6 +74,7 @@ class UniqueTermsFilter(Filter):
             if token.role == WORD:
                 word = token.text
             key = (token.role == GRAM, token.text)
-            if key not in seen and (token.role == WORD or token.text != word):
+            posted = mode == INDEX and token.role == GRAM and (False, token.text) in seen
+            if key not in seen and not posted and (token.role == WORD or token.text != word):
                 seen.add(key)
                 yield token

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 
 from indexer.documents import reject_unpaired_surrogates
-from indexer.query import parse_query
 from indexer.search.hits import page_hits
 from indexer.search.plan import QueryPlan, plan_query
+from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.revisions import describe, revise_query
 from indexer.search.routing import requested_language, route_query

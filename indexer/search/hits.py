@@ -11,9 +11,10 @@ import threading
 import weakref
 
 from indexer.analysis import QUERY
-from indexer.index import HEADLINE_ONLY
+from indexer.engine.collect import column
+from indexer.engine.schema import HEADLINE_ONLY
 from indexer.search.highlight import Highlighter
-from indexer.search.ranking import Candidate, column
+from indexer.search.ranking import Candidate
 
 # Each open index set's tables of articles' passages by language (see _passage_table); weak, so a swapped-out
 # generation's go with it.

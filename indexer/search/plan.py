@@ -10,20 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh import query as q
-
-# Every disjunction is Whoosh's binary tree of unions (DefaultOr): the preloaded array Or that Whoosh picks for
-# an index under 5,000 passages prunes wrongly once a top-k search raises its minimum score (5 of the true top
-# 60 missing on a test index), and the tree is what it picks for larger indexes anyway.
-from whoosh.query.compound import DefaultOr
-
 from indexer.analysis import GRAM, QUERY, STEM, WORD, Token
 from indexer.analysis.stopwords import stop_words
-from indexer.query import Clause, ParsedQuery, Unit
+from indexer.engine import queries as eq
+from indexer.engine.queries import Query
+from indexer.search.query import Clause, ParsedQuery, Unit
 
 SEARCH_FIELDS = ("title", "text", "byline")
-# Completions a prefix query (word*) matches at most: its most common ones in the index.
-MAX_EXPANSIONS = 50
 # How much an exact surface-word match outweighs a match on stems or grams alone.
 EXACT_WORD_BOOST = 2.0
 # Languages whose stop list is written in base forms (Kiwi's lemmas): a word whose stems are all listed is a
@@ -38,7 +31,7 @@ class ClausePlan:
     """One clause: its engine query, the ways it can match (term groups, each all needed) and whether it is
     a plain word (scored for coordination and proximity) or an operator clause (phrase, prefix, OR)."""
 
-    query: q.Query
+    query: Query
     options: tuple[tuple[str, ...], ...]
     word: bool
 
@@ -51,17 +44,17 @@ class QueryPlan:
 
     lang: str
     clauses: tuple[ClausePlan, ...]
-    excluded: q.Query | None
-    restriction: q.Query | None
+    excluded: Query | None
+    restriction: Query | None
     ignored: tuple[str, ...]
     stopped: tuple[ClausePlan, ...] = ()
 
-    def query(self) -> q.Query | None:
+    def query(self) -> Query | None:
         """Every clause as one disjunction, less the excluded passages; None when nothing can match."""
         if not self.clauses:
             return None
-        combined = DefaultOr([clause.query for clause in self.clauses])
-        return q.AndNot(combined, self.excluded) if self.excluded is not None else combined
+        combined = eq.any_of([clause.query for clause in self.clauses])
+        return eq.excluding(combined, self.excluded) if self.excluded is not None else combined
 
 
 def plan_query(parsed: ParsedQuery, lang: str, analyzer) -> QueryPlan:
@@ -72,7 +65,7 @@ def plan_query(parsed: ParsedQuery, lang: str, analyzer) -> QueryPlan:
     return QueryPlan(
         lang,
         tuple(clauses),
-        DefaultOr(excluded) if excluded else None,
+        eq.any_of(excluded) if excluded else None,
         _restriction(parsed),
         tuple(word for word, _ in stopped),
         tuple(clause for _, clause in stopped),
@@ -121,46 +114,35 @@ class _ClauseBuilder:
                 units = [unit for unit in units if unit is not None]
                 if units:
                     options = tuple(option for _, unit_options in units for option in unit_options)
-                    built.append((ClausePlan(DefaultOr([query for query, _ in units]), options, False), None))
+                    built.append((ClausePlan(eq.any_of([query for query, _ in units]), options, False), None))
         return built
 
-    def unit_query(self, unit: Unit) -> tuple[q.Query, tuple[tuple[str, ...], ...]] | None:
+    def unit_query(self, unit: Unit) -> tuple[Query, tuple[tuple[str, ...], ...]] | None:
         """A phrase, prefix or word group of an operator clause, with the term groups it matches by."""
         groups = self.word_groups(unit.text)
         if not groups:
             return None
         if unit.kind == "prefix":
             prefix = groups[0][0].text if len(groups) == 1 else unit.text.lower()
-            return DefaultOr([CommonPrefix(field, prefix) for field in SEARCH_FIELDS]), ()
+            return eq.any_of([eq.prefix(field, prefix) for field in SEARCH_FIELDS]), ()
         joined = (tuple(t for group in groups for t in _slot_terms(group)),)
         if unit.kind == "phrase" and len(groups) > 1:
-            sequences = [q.Sequence([_slot(field, group) for group in groups]) for field in SEARCH_FIELDS]
-            return DefaultOr(sequences), joined
-        return q.And([word_query(group) for group in groups]), joined
+            sequences = [eq.in_sequence([_slot(field, group) for group in groups]) for field in SEARCH_FIELDS]
+            return eq.any_of(sequences), joined
+        return eq.all_of([word_query(group) for group in groups]), joined
 
 
-class CommonPrefix(q.Prefix):
-    """A prefix matching its MAX_EXPANSIONS most common completions in the field, as Elasticsearch's
-    `max_expansions` does: Whoosh reads the postings of every completion, and a short prefix in a large
-    archive can have thousands (this bounds the worst case; the sample's prefixes have fewer than 50)."""
-
-    def _btexts(self, ixreader):
-        completions = ixreader.expand_prefix(self.fieldname, self.text)
-        ranked = sorted(completions, key=lambda text: -ixreader.doc_frequency(self.fieldname, text))
-        return ranked[:MAX_EXPANSIONS]
-
-
-def word_query(tokens: list[Token]) -> q.Query:
+def word_query(tokens: list[Token]) -> Query:
     """The exact word (boosted), or all its stems, or all its grams, in any searched field."""
     by_role = _by_role(tokens)
     options = []
     for field in SEARCH_FIELDS:
         for word in by_role.get(WORD, []):
-            options.append(q.Term(field, word, boost=EXACT_WORD_BOOST))
+            options.append(eq.term(field, word, boost=EXACT_WORD_BOOST))
         for role in (STEM, GRAM):
             if by_role.get(role):
-                options.append(q.And([q.Term(field, text) for text in by_role[role]]))
-    return DefaultOr(options)
+                options.append(eq.all_of([eq.term(field, text) for text in by_role[role]]))
+    return eq.any_of(options)
 
 
 def _by_role(tokens: list[Token]) -> dict[str, list[str]]:
@@ -184,22 +166,22 @@ def _slot_terms(tokens: list[Token]) -> list[str]:
     return list(dict.fromkeys(words + (stems if len(stems) == 1 else [])))
 
 
-def _slot(field: str, tokens: list[Token]) -> q.Query:
+def _slot(field: str, tokens: list[Token]) -> Query:
     """One position of a phrase: a compound's several parts are left out, so "사회복지 서비스" does not match
     "사회 복지 서비스"; grams are left out as they would match parts of other words."""
     texts = _slot_terms(tokens)
-    return DefaultOr([q.Term(field, text) for text in texts]) if len(texts) > 1 else q.Term(field, texts[0])
+    return eq.any_of([eq.term(field, text) for text in texts]) if len(texts) > 1 else eq.term(field, texts[0])
 
 
-def _restriction(parsed: ParsedQuery) -> q.Query | None:
+def _restriction(parsed: ParsedQuery) -> Query | None:
     """The filters (source, published) as one query, or None."""
     parts = []
     if parsed.source:
-        parts.append(q.Term("source", parsed.source.lower()))
+        parts.append(eq.term("source", parsed.source.lower()))
     if parsed.published:
         start, end = parsed.published
-        parts.append(q.TermRange("published", start or "0000-00-00", end or "9999-99-99"))
-    return q.And(parts) if parts else None
+        parts.append(eq.between("published", start or "0000-00-00", end or "9999-99-99"))
+    return eq.all_of(parts) if parts else None
 
 
 def _normalized_stop_words(analyzer, lang: str, base_forms: bool) -> frozenset[str]:

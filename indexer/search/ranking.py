@@ -15,13 +15,11 @@ ordering them, so both give the same answer.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from whoosh.collectors import CollapseCollector, FilterCollector, TopCollector
-
+from indexer.engine.collect import column, matching, scores_of, term_positions, top_matches
+from indexer.engine.queries import expanded_terms
 from indexer.search.plan import SEARCH_FIELDS, QueryPlan
 
 # Passages scored again per language, at least: BM25's order below this depth is left as it is.
@@ -42,15 +40,8 @@ PROXIMITY_K1 = 1.2
 STRICT_MAX_WORDS = 3
 # The field whose word positions proximity reads.
 PROXIMITY_FIELD = "text"
-# Matches between two of Whoosh's attempts to prune its matcher tree (its default is 10): each attempt walks the
-# whole tree, which for a prefix's 150 completions cost more than the pruning saved (এক* at 100k: 355 -> 178 ms).
-MATCHES_BETWEEN_PRUNING = 200
 # A search that shows one passage per article (its best), as opposed to every passage.
 PER_ARTICLE = "article"
-
-# Each open reader's column readers: opening one reads an offset for every passage, which a search did per
-# hit and language (py-spy: a third of a Bengali query); weak, so a swapped-out generation's readers can go.
-_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -84,52 +75,16 @@ class CandidateList:
     terms: set[str] = field(default_factory=set)
 
 
-def column(reader, name: str):
-    """The reader's column reader for a sortable field, opened once per reader."""
-    columns = _COLUMNS.get(reader)
-    if columns is None:
-        columns = _COLUMNS[reader] = {}
-    if name not in columns:
-        columns[name] = reader.column_reader(name)
-    return columns[name]
-
-
-class TopPassages(TopCollector):
-    """Whoosh's top-k collector, whose pruning waits until its heap is full.
-
-    Whoosh's own sets its minimum score to the heap's lowest after a collapse removes a
-    document, heap full or not, and then prunes every match below it: articles that
-    belong in the top k were never seen (8 of 18 on a three-shard test index).
-    """
-
-    def remove(self, global_docnum: int) -> None:
-        super().remove(global_docnum)
-        if len(self.items) < self.limit:
-            self.minscore = 0
-
-    def saw_every_match(self) -> bool:
-        """Whether nothing was pruned or skipped: only a full heap prunes, and its collect count reached it."""
-        return self.total < self.limit
-
-
 def rank_passages(searcher, plan: QueryPlan, depth: int, per: str) -> CandidateList:
     """The best max(depth, RERANK_DEPTH) passages and a margin (one per article with per="article"), each scored
     for ordering."""
     query = plan.query()
     if query is None:
         return CandidateList(plan.lang)
-    top = TopPassages(max(depth, RERANK_DEPTH) + CUT_MARGIN, replace=MATCHES_BETWEEN_PRUNING)
-    collapse = CollapseCollector(top, "doc_id") if per == PER_ARTICLE else None
-    outer = collapse or top
-    if plan.restriction is not None:
-        outer = FilterCollector(outer, plan.restriction)
-    searcher.search_with_collector(query, outer)
-    results = outer.results()
-    exact = top.saw_every_match()
-    total = len(collapse.lists) if collapse is not None else top.total  # what was seen: every match when exact
-    scored = list(results.items())
-    found = CandidateList(plan.lang, total=total, exact=exact, terms=query_terms(plan, searcher.reader()))
-    found.candidates = _score(searcher, plan, scored)
+    collapse_field = "doc_id" if per == PER_ARTICLE else None
+    top = top_matches(searcher, query, max(depth, RERANK_DEPTH) + CUT_MARGIN, collapse_field, plan.restriction)
+    found = CandidateList(plan.lang, total=top.total, exact=top.exact, terms=query_terms(plan, searcher.reader()))
+    found.candidates = _score(searcher, plan, top.scored)
     return found
 
 
@@ -145,8 +100,9 @@ def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[C
         ]
     weights = clause_weights(searcher, plan)
     total_weight = sum(weights) or 1.0
-    matched = [_matching(searcher, clause.query, docnums) for clause in plan.clauses]
-    positions = [_positions(searcher.reader(), clause.options, docnums) for clause in plan.clauses]
+    matched = [matching(searcher, clause.query, docnums) for clause in plan.clauses]
+    reader = searcher.reader()
+    positions = [term_positions(reader, PROXIMITY_FIELD, _terms(clause), docnums) for clause in plan.clauses]
     candidates = []
     for docnum, bm25 in scored:
         hits = [n for n, docs in enumerate(matched) if docnum in docs]
@@ -157,13 +113,17 @@ def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[C
     return candidates
 
 
+def _terms(clause) -> set[str]:
+    """Every term a clause can match by."""
+    return {term for option in clause.options for term in option}
+
+
 def _stop_word_scores(searcher, plan: QueryPlan, docnums: list[int]) -> dict[int, float]:
     """What the query's stop words add to the BM25F of the (sorted) candidates holding them."""
     added: dict[int, float] = {}
     for clause in plan.stopped:
-        matcher = clause.query.matcher(searcher)
-        for docnum in _walk(matcher, docnums):
-            added[docnum] = added.get(docnum, 0.0) + matcher.score()
+        for docnum, score in scores_of(searcher, clause.query, docnums).items():
+            added[docnum] = added.get(docnum, 0.0) + score
     return added
 
 
@@ -204,42 +164,14 @@ def proximity(positions: list, weights: list[float]) -> float:
     return score
 
 
-def _walk(matcher, docnums: list[int]) -> Iterator[int]:
-    """The (sorted) passages `matcher` matches, in one pass skipping ahead; at each, it stands on that passage."""
-    for docnum in docnums:
-        if not matcher.is_active():
-            return
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
-            yield docnum
-
-
-def _matching(searcher, query, docnums: list[int]) -> set[int]:
-    """Which of the (sorted) passages `query` matches."""
-    return set(_walk(query.matcher(searcher, searcher.boolean_context()), docnums))
-
-
-def _positions(reader, options: tuple[tuple[str, ...], ...], docnums: list[int]) -> dict[int, set[int]]:
-    """Where in each (sorted) passage's paragraph any of a clause's terms occurs."""
-    found: dict[int, set[int]] = {}
-    for term in {term for option in options for term in option}:
-        if (PROXIMITY_FIELD, term) in reader:
-            postings = reader.postings(PROXIMITY_FIELD, term)
-            for docnum in _walk(postings, docnums):
-                found.setdefault(docnum, set()).update(postings.value_as("positions"))
-    return found
-
-
 def query_terms(plan: QueryPlan, reader) -> set[str]:
     """The indexed terms the plan can match (prefixes expanded), for highlighting."""
-    terms = set()
-    for clause in plan.clauses:
-        for leaf in clause.query.leaves():
-            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-                if fieldname in SEARCH_FIELDS:
-                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return terms
+    return {
+        text
+        for clause in plan.clauses
+        for fieldname, text in expanded_terms(clause.query, reader)
+        if fieldname in SEARCH_FIELDS
+    }
 
 
 def order(lists: list[CandidateList], depth: int) -> list[tuple[str, Candidate, float]]:

@@ -20,10 +20,10 @@ import avro
 from indexer.analysis import QUERY, WORD
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import keys_from_latin
-from indexer.query import Clause, ParsedQuery, Unit
+from indexer.engine.vocabulary import typed_form, vocabulary_of
 from indexer.search.plan import SEARCH_FIELDS
+from indexer.search.query import Clause, ParsedQuery, Unit
 from indexer.search.suggest import normalized_typing
-from indexer.vocabulary import typed_form, vocabulary_of
 
 PREFIX, KEYBOARD, SPELLING, ROMANIZED = "prefix", "keyboard", "spelling", "romanized"
 # Completions a word typed midway is searched as, most common first.
@@ -133,8 +133,7 @@ def _matches(index_set, lang: str, word: str) -> bool:
     if not by_role:
         return True  # nothing to search (punctuation, a stop word's remains): nothing to revise either
     with index_set.searcher(lang) as searcher:
-        reader = searcher.reader()
         return any(
-            all(any(reader.doc_frequency(field, term) for field in SEARCH_FIELDS) for term in terms)
+            all(any(searcher.doc_frequency(field, term) for field in SEARCH_FIELDS) for term in terms)
             for terms in by_role.values()
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.languages import SCRIPT_LANGUAGE, UnknownLanguage, canonical_language, detect_language, dominant_script
-from indexer.query import ParsedQuery
+from indexer.search.query import ParsedQuery
 
 
 @dataclass(frozen=True)

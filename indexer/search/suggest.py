@@ -13,8 +13,8 @@ import icu
 
 from indexer.analysis.bengali import normalize_bengali
 from indexer.documents import reject_unpaired_surrogates
+from indexer.engine.vocabulary import typed_form, vocabulary_of
 from indexer.languages import SCRIPT_LANGUAGE, canonical_language, dominant_script
-from indexer.vocabulary import typed_form, vocabulary_of
 
 # Suggestions returned unless `limit` says otherwise, and at most.
 DEFAULT_SUGGESTIONS = 10

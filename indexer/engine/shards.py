@@ -15,9 +15,10 @@ from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
+from indexer.align.store import LinkReader
+from indexer.engine.index_set import IndexSet, ThreadSearchers
+from indexer.engine.schema import WhooshAnalyzer
 from indexer.generations import current_generation, read_manifest, served_generation
-from indexer.index import IndexSet, ThreadSearchers, WhooshAnalyzer
-from indexer.links import LinkReader
 
 # Fewer articles than this per shard, and a language gets fewer shards: a small language gets one.
 MIN_ARTICLES_PER_SHARD = 5

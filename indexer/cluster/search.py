@@ -15,18 +15,15 @@ import time
 from collections import Counter
 from dataclasses import replace
 from functools import partial
-from math import log
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.scoring import BM25F, BM25FScorer
-from whoosh.searching import Searcher
-
-from indexer.cluster import CallFailed, Cluster
-from indexer.index import LiveIndexSet
+from indexer.cluster.client import CallFailed, Cluster
+from indexer.engine.index_set import LiveIndexSet
+from indexer.engine.queries import expanded_terms
+from indexer.engine.scoring import open_reader, searcher_of
+from indexer.engine.shards import ShardedIndexSet, shard_folder
 from indexer.search.plan import QueryPlan
 from indexer.search.ranking import CandidateList, rank_passages
-from indexer.shards import ShardedIndexSet, shard_folder
 
 # Searchers per shard when the cluster has the workers: one can die while another answers.
 REPLICAS = 2
@@ -44,38 +41,12 @@ GLOBAL, LOCAL = "global", "local"
 ShardKey = tuple[str, int]
 
 
-def _term_key(fieldname: str, text: str | bytes) -> tuple[str, str]:
-    return fieldname, text.decode("utf-8") if isinstance(text, bytes) else text
-
-
-class GlobalBM25F(BM25F):
-    """BM25F scoring one shard with its language's statistics: IDF and average field length over every shard."""
-
-    def __init__(self, statistics: dict):
-        super().__init__()
-        self.doc_count = statistics["doc_count"]
-        self.field_length = statistics["field_length"]
-        self.doc_frequencies = statistics["doc_frequencies"]
-
-    def idf(self, searcher, fieldname, text) -> float:
-        frequency = self.doc_frequencies.get(_term_key(fieldname, text))
-        if frequency is None:  # a term the first round did not see: this shard's own is all there is
-            return super().idf(searcher, fieldname, text)
-        return log(self.doc_count / (frequency + 1)) + 1
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        if isinstance(scorer, BM25FScorer) and fieldname in self.field_length:
-            scorer.avgfl = self.field_length[fieldname] / (self.doc_count or 1) or 1
-        return scorer
-
-
 class ShardSearcher:
     """One shard of one language opened for searching, held on a worker as an actor (one per replica)."""
 
     def __init__(self, folder: str, lang: str):
         self.lang = lang
-        self.reader = whoosh_index.open_dir(folder).reader()
+        self.reader = open_reader(folder)
 
     def ping(self) -> bool:
         """A health check: the replica's worker is alive and its event loop answers."""
@@ -85,16 +56,13 @@ class ShardSearcher:
         """The shard's document frequency of every term the plan can match (prefixes expanded)."""
         frequencies = {}
         for clause in (*plan.clauses, *plan.stopped):
-            for leaf in clause.query.leaves():
-                for fieldname, text in leaf.expanded_terms(self.reader, phrases=True):
-                    frequencies[_term_key(fieldname, text)] = self.reader.doc_frequency(fieldname, text)
+            for fieldname, text in expanded_terms(clause.query, self.reader):
+                frequencies[fieldname, text] = self.reader.doc_frequency(fieldname, text)
         return frequencies
 
     def best_candidates(self, plan: QueryPlan, statistics: dict | None, depth: int, per: str) -> CandidateList:
         """The shard's candidates, ranked as one index ranks (with `statistics`, or its own when None)."""
-        weighting = BM25F() if statistics is None else GlobalBM25F(statistics)
-        searcher = Searcher(self.reader, weighting=weighting, closereader=False)
-        return rank_passages(searcher, plan, depth, per)
+        return rank_passages(searcher_of(self.reader, statistics), plan, depth, per)
 
 
 class ClusterIndexSet(ShardedIndexSet):

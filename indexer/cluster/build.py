@@ -14,16 +14,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
+from indexer.align.keys import KeyFile
+from indexer.align.store import LinkWriter
 from indexer.analysis import SETU
-from indexer.cluster import Cluster
+from indexer.build.pipeline import WriteReport
+from indexer.cluster.client import Cluster
 from indexer.corpus import CorpusInput, drop_duplicate_ids, find_inputs, read_input
 from indexer.documents import Article, Problem
+from indexer.engine.shards import AUTO, language_statistics, shard_count, shard_folder, shard_of, shard_statistics
+from indexer.engine.writing import open_writer, write_article
 from indexer.generations import discard_generation, make_manifest, new_generation, publish_generation, writer_lock
-from indexer.index import WRITER_LIMIT_MB, WriteReport, schema_for, write_article
-from indexer.links import KeyFile, LinkWriter
-from indexer.shards import AUTO, language_statistics, shard_count, shard_folder, shard_of, shard_statistics
 
 # Inputs each read task handles: enough to outweigh a task's overhead, few enough to spread a corpus over workers.
 INPUTS_PER_READ_TASK = 16
@@ -109,8 +109,8 @@ def _write_shard(folder: str, lang: str, analysis: str, articles: list[Article],
 
     The articles' related-coverage keys, made from the same tokens, go to the shard's own KeyFile.
     """
-    Path(folder).mkdir(parents=True)
-    writer = whoosh_index.create_in(folder, schema_for(lang, analysis)).writer(limitmb=WRITER_LIMIT_MB)
+    Path(folder).mkdir(parents=True)  # a shard is written once: an existing folder is an error
+    writer = open_writer(Path(folder), lang, analysis)
     key_file = KeyFile(Path(key_path))
     try:
         for article in articles:

@@ -1,0 +1,236 @@
+"""The build pipeline: read → detect → analyze → write → align → publish, for build, add and remove.
+
+A new generation is written beside the served one and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.align.keys import KeyFile
+from indexer.align.store import LinkWriter
+from indexer.analysis import SETU
+from indexer.build.processes import KeyedWorkers
+from indexer.corpus import CorpusInput, find_inputs, read_inputs
+from indexer.documents import Article, Problem
+from indexer.engine.writing import LanguageWriters, count_languages
+from indexer.generations import (
+    IndexDirError,
+    discard_generation,
+    folder_size,
+    make_manifest,
+    new_generation,
+    publish_generation,
+    read_manifest,
+    served_generation,
+    writer_lock,
+)
+
+# Expected cost of a language's share of a build against the others' (timed per language on a 30k-passage
+# corpus with the same text in every language: Kiwi makes Korean ~2.9x, Hindi's stems and Japanese's bigrams
+# ~1.5x); a parallel build balances its workers' languages by it.
+ANALYSIS_COST = {"ko": 3.0, "hi": 1.5, "ja": 1.5}
+
+
+@dataclass
+class WriteReport:
+    """What a build, add or remove did: per-language counts after it, and every input skipped."""
+
+    generation: str = ""
+    languages: dict[str, dict[str, int]] = field(default_factory=dict)
+    written: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def refuse_if_empty(self) -> None:
+        """A fresh build that indexed nothing fails here, saying why, and publishes nothing."""
+        if not self.written:
+            skipped = f"{len(self.problems)} input(s) skipped" if self.problems else "no articles found"
+            raise IndexDirError(f"nothing could be indexed: {skipped}")
+
+
+class _ParallelLanguageWriters:
+    """A fresh build's writers spread over worker processes, each language written by exactly one of them."""
+
+    def __init__(self, generation: Path, analysis: str, jobs: int, alignments: LinkWriter):
+        self.analysis = analysis
+        self.alignments = alignments
+        self.workers = KeyedWorkers(_write_languages, (str(generation), analysis), jobs)
+
+    def write(self, article: Article, replace: bool = False) -> None:
+        """Send the article to the worker writing its language (a fresh build replaces nothing)."""
+        self.workers.send(article.lang, article, ANALYSIS_COST.get(article.lang, 1.0))
+
+    def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
+        """Commit every language, running `meanwhile` while the workers finish; then take the
+        related-coverage keys they kept into the alignment store."""
+        for key_file in self.workers.finish(meanwhile):
+            self.alignments.merge_keys(Path(key_file))
+
+    def cancel(self) -> None:
+        self.workers.terminate()
+
+
+def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> str:
+    """A worker process's build: write the articles it is sent, commit its languages' indexes.
+
+    Each article's related-coverage keys go to the worker's own KeyFile, whose path it
+    returns for the parent (which keeps the alignment store) to merge.
+    """
+    key_file = KeyFile(Path(generation) / f"keys-{os.getpid()}.sqlite")
+    writers = LanguageWriters(Path(generation), analysis, key_file.add)
+    try:
+        for article in articles:
+            writers.write(article)
+        writers.commit()
+    except BaseException:
+        writers.cancel()
+        raise
+    return str(key_file.close())
+
+
+ProgressCallback = Callable[[CorpusInput], None]
+
+
+def build_index(
+    index_dir: Path,
+    paths: Iterable[str | Path],
+    progress: ProgressCallback | None = None,
+    inputs_found: Callable[[list[CorpusInput]], None] | None = None,
+    analysis: str = SETU,
+    jobs: int = 1,
+) -> WriteReport:
+    """Build a fresh set of per-language indexes from `paths` and swap it in atomically.
+
+    With `jobs` > 1, languages are analyzed and written in that many worker processes.
+    """
+    return _write_generation(index_dir, paths, False, progress, inputs_found, analysis, jobs)
+
+
+def add_articles(
+    index_dir: Path,
+    paths: Iterable[str | Path],
+    progress: ProgressCallback | None = None,
+    inputs_found: Callable[[list[CorpusInput]], None] | None = None,
+) -> WriteReport:
+    """Insert or replace (by id) the articles under `paths` in the current indexes, without a rebuild."""
+    return _write_generation(index_dir, paths, True, progress, inputs_found, analysis=None, jobs=1)
+
+
+def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
+    """Delete the articles with these ids from every language's index."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    with writer_lock(index_dir):
+        current = _require_unsharded(served_generation(index_dir))
+        partial = new_generation(index_dir, copy_from=current)
+        writers = LanguageWriters(partial, _analysis_of(current))
+        alignments = LinkWriter(partial)
+        report = WriteReport()
+        with _undone_on_failure(partial, alignments, writers):
+            for doc_id in ids:
+                deleted = writers.delete(doc_id)
+                alignments.remove(doc_id)
+                (report.removed if deleted else report.not_found).append(doc_id)
+            writers.commit()
+            alignments.finish()
+            report.problems = read_manifest(current).get("problems", [])
+            return _publish(index_dir, partial, report, started, writers.analysis)
+
+
+def _write_generation(index_dir, paths, copy_current, progress, inputs_found, analysis, jobs) -> WriteReport:
+    """Write a new generation (fresh, or a copy of the current one to change) and publish it."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    inputs, problems = find_inputs(paths)
+    if inputs_found:
+        inputs_found(inputs)
+    with writer_lock(index_dir):
+        current = _require_unsharded(served_generation(index_dir)) if copy_current else None
+        partial = new_generation(index_dir, copy_from=current)
+        analysis = analysis or _analysis_of(current)
+        alignments = LinkWriter(partial)  # paragraph links, candidates, related-coverage keys
+        if jobs > 1:
+            writers = _ParallelLanguageWriters(partial, analysis, jobs, alignments)
+        else:
+            writers = LanguageWriters(partial, analysis, alignments.add_keys)
+        report = WriteReport(problems=problems)
+        with _undone_on_failure(partial, alignments, writers):
+            for item in read_inputs(_reporting_progress(inputs, progress)):
+                if isinstance(item, Problem):
+                    report.problems.append(item)
+                    continue
+                alignments.add(item)  # first: replacing an article there forgets its old keys
+                writers.write(item, replace=copy_current)
+                report.written[item.lang] += 1
+            if not copy_current:
+                report.refuse_if_empty()
+            writers.commit(meanwhile=alignments.align)  # the parent aligns while parallel workers still write
+            alignments.save()
+            return _publish(index_dir, partial, report, started, writers.analysis)
+
+
+@contextmanager
+def _undone_on_failure(partial: Path, alignments: LinkWriter, writers) -> Iterator[None]:
+    """A write that fails or is interrupted leaves nothing behind: its writers cancelled, its store closed, its
+    new generation deleted; the served one was never touched."""
+    try:
+        yield
+    except BaseException:
+        alignments.close()
+        writers.cancel()
+        discard_generation(partial)
+        raise
+
+
+def _reporting_progress(inputs: list[CorpusInput], progress: ProgressCallback | None) -> Iterator[CorpusInput]:
+    for corpus_input in inputs:
+        yield corpus_input
+        if progress:
+            progress(corpus_input)
+
+
+def _require_unsharded(generation: Path) -> Path:
+    """Refuse to change a sharded generation in place: its shards are rebuilt by `build --cluster`."""
+    if "shards" in read_manifest(generation):
+        raise IndexDirError(
+            f"{generation.parent.parent} holds a sharded index; add and remove change single-machine indexes, "
+            "so rebuild it with `python -m indexer build --cluster ...`"
+        )
+    return generation
+
+
+def _analysis_of(generation: Path) -> str:
+    return read_manifest(generation).get("analysis", SETU)
+
+
+def _publish(index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str) -> WriteReport:
+    report.languages = count_languages(partial)
+    report.seconds = round(time.perf_counter() - started, 3)
+    manifest = make_manifest(analysis, report.languages, report.problems)
+    report.generation = publish_generation(index_dir, partial, manifest).name
+    return report
+
+
+def index_stats(index_dir: Path) -> dict:
+    """Return the served generation's languages, article and passage counts, and size on disk."""
+    index_dir = Path(index_dir)
+    generation = served_generation(index_dir)
+    manifest = read_manifest(generation)
+    return {
+        "generation": generation.name,
+        "created": manifest["created"],
+        "languages": manifest["languages"],
+        "articles": sum(c["articles"] for c in manifest["languages"].values()),
+        "passages": sum(c["passages"] for c in manifest["languages"].values()),
+        "bytes": folder_size(generation),
+        "problems": manifest["problems"],
+    }

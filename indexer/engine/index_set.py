@@ -1,0 +1,94 @@
+"""A served generation's per-language indexes opened for reading, and reopened when a build swaps one in."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.align.store import LinkReader
+from indexer.engine.schema import WhooshAnalyzer
+from indexer.generations import read_manifest, served_generation
+
+
+class ThreadSearchers:
+    """Each thread's searchers by language, opened on first use and kept, as context managers leaving them open.
+
+    A Whoosh reader keeps file positions, so threads cannot share one; opening one reads every
+    segment's files, which cost more than most searches (py-spy); a generation never changes,
+    so a searcher stays valid as long as the index set that opened it.
+    """
+
+    def __init__(self, open_searcher: Callable[[str], object]):
+        self.open_searcher = open_searcher
+        self._opened = threading.local()
+
+    def __call__(self, lang: str):
+        searchers = getattr(self._opened, "searchers", None)
+        if searchers is None:
+            searchers = self._opened.searchers = {}
+        if lang not in searchers:
+            searchers[lang] = self.open_searcher(lang)
+        return nullcontext(searchers[lang])
+
+
+class IndexSet:
+    """The served generation's per-language indexes, opened once for reading."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        generation = served_generation(self.index_dir)
+        self.generation = generation.name
+        self.manifest = read_manifest(generation)
+        self.indexes = {lang: whoosh_index.open_dir(generation / lang) for lang in self.manifest["languages"]}
+        self.links = LinkReader(generation)
+        self._searchers = ThreadSearchers(lambda lang: self.indexes[lang].searcher())
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages with an index, sorted by code."""
+        return sorted(self.indexes)
+
+    def searcher(self, lang: str):
+        """This thread's searcher on one language's index, as a context manager that leaves it open."""
+        return self._searchers(lang)
+
+    def analyzer(self, lang: str) -> WhooshAnalyzer:
+        """The analyzer this language's index was built with; its `tokens()` gives our Tokens."""
+        return self.indexes[lang].schema["text"].analyzer
+
+
+def open_index_set(index_dir: Path) -> IndexSet:
+    """Open the served generation under `index_dir` for searching."""
+    return IndexSet(index_dir)
+
+
+class LiveIndexSet:
+    """The served indexes for a long-running reader: reopened when a build swaps a new generation in.
+
+    Each call reads the small CURRENT file; a request never sees a half-built
+    index because a generation is complete before CURRENT names it.
+    """
+
+    def __init__(self, index_dir: Path, open_set: Callable[[Path], IndexSet] = IndexSet):
+        self.index_dir = Path(index_dir)
+        self._open_set = open_set  # how a generation is opened: here, or on a cluster
+        self._lock = threading.Lock()
+        self._opened: IndexSet | None = None
+
+    def current(self) -> IndexSet:
+        """Return the IndexSet of the generation CURRENT names, opening it on first use after a swap.
+
+        A request already running keeps the set it has.
+        """
+        generation = served_generation(self.index_dir)
+        opened = self._opened
+        if opened is None or opened.generation != generation.name:
+            with self._lock:
+                if self._opened is None or self._opened.generation != generation.name:
+                    self._opened = self._open_set(self.index_dir)
+                opened = self._opened
+        return opened

@@ -1,0 +1,78 @@
+"""The engine's query vocabulary: the Whoosh queries a plan is made of, built here so only the engine knows them.
+
+Every disjunction is Whoosh's binary tree of unions (DefaultOr): the preloaded array Or that Whoosh picks for
+an index under 5,000 passages prunes wrongly once a top-k search raises its minimum score (5 of the true top
+60 missing on a test index), and the tree is what it picks for larger indexes anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from whoosh import query as q
+from whoosh.query.compound import DefaultOr
+
+# Completions a prefix query (word*) matches at most: its most common ones in the index.
+MAX_EXPANSIONS = 50
+
+Query = q.Query
+
+
+def term(field: str, text: str, boost: float = 1.0) -> Query:
+    """Passages whose `field` holds the indexed term `text`."""
+    return q.Term(field, text, boost=boost)
+
+
+def any_of(queries: Sequence[Query]) -> Query:
+    """Passages matching any of `queries`, scored by the sum of those they match."""
+    return DefaultOr(list(queries))
+
+
+def all_of(queries: Sequence[Query]) -> Query:
+    """Passages matching every one of `queries`."""
+    return q.And(list(queries))
+
+
+def in_sequence(queries: Sequence[Query]) -> Query:
+    """Passages where `queries` match at consecutive positions (a phrase)."""
+    return q.Sequence(list(queries))
+
+
+def excluding(query: Query, excluded: Query) -> Query:
+    """Passages matching `query` but not `excluded`."""
+    return q.AndNot(query, excluded)
+
+
+def between(field: str, start: str, end: str) -> Query:
+    """Passages whose `field` (a sortable text such as an ISO date) lies from `start` to `end`, both included."""
+    return q.TermRange(field, start, end)
+
+
+def numeric_between(field: str, start: int, end: int) -> Query:
+    """Passages whose numeric `field` lies from `start` to `end`, both included."""
+    return q.NumericRange(field, start, end)
+
+
+class CommonPrefix(q.Prefix):
+    """A prefix matching its MAX_EXPANSIONS most common completions in the field, as Elasticsearch's
+    `max_expansions` does: Whoosh reads the postings of every completion, and a short prefix in a large
+    archive can have thousands (this bounds the worst case; the sample's prefixes have fewer than 50)."""
+
+    def _btexts(self, ixreader):
+        completions = ixreader.expand_prefix(self.fieldname, self.text)
+        ranked = sorted(completions, key=lambda text: -ixreader.doc_frequency(self.fieldname, text))
+        return ranked[:MAX_EXPANSIONS]
+
+
+def prefix(field: str, text: str) -> Query:
+    """Passages whose `field` holds a term starting with `text` (its most common completions)."""
+    return CommonPrefix(field, text)
+
+
+def expanded_terms(query: Query, reader) -> list[tuple[str, str]]:
+    """The (field, term) pairs `query` can match in `reader`, prefixes expanded, as text."""
+    return [
+        (fieldname, text.decode("utf-8") if isinstance(text, bytes) else text)
+        for leaf in query.leaves()
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True)
+    ]
