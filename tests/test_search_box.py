@@ -35,6 +35,7 @@ def client(built_index):
         ("청소년 사회복ㅈ", "ko", "청소년 사회복지"),  # the last word is completed, the others kept
         ("সমাজক", "bn", "সমাজকর্মীদের"),
         ("gover", "en", "government"),
+        ("tkghlqhr", "ko", "사회복지"),  # 사회복 typed with the keyboard left in Latin mode
     ],
 )
 def test_suggestions_complete_the_word_being_typed(index_set, typed, lang, expected):
