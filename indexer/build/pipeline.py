@@ -5,7 +5,7 @@ A new generation is written beside the served one and swapped in only when compl
 
 from __future__ import annotations
 
-import os
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -13,12 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.align.keys import KeyFile
 from indexer.align.store import LinkWriter
 from indexer.analysis import SETU
-from indexer.build.processes import KeyedWorkers
-from indexer.corpus import CorpusInput, find_inputs, read_inputs
-from indexer.documents import Article, Problem
+from indexer.build.executors import Executor, InProcess, PerLanguageProcesses
+from indexer.corpus import CorpusInput, find_inputs
+from indexer.documents import Problem
 from indexer.engine.writing import LanguageWriters, count_languages
 from indexer.generations import (
     IndexDirError,
@@ -31,11 +30,6 @@ from indexer.generations import (
     served_generation,
     writer_lock,
 )
-
-# Expected cost of a language's share of a build against the others' (timed per language on a 30k-passage
-# corpus with the same text in every language: Kiwi makes Korean ~2.9x, Hindi's stems and Japanese's bigrams
-# ~1.5x); a parallel build balances its workers' languages by it.
-ANALYSIS_COST = {"ko": 3.0, "hi": 1.5, "ja": 1.5}
 
 
 @dataclass
@@ -57,47 +51,10 @@ class WriteReport:
             raise IndexDirError(f"nothing could be indexed: {skipped}")
 
 
-class _ParallelLanguageWriters:
-    """A fresh build's writers spread over worker processes, each language written by exactly one of them."""
-
-    def __init__(self, generation: Path, analysis: str, jobs: int, alignments: LinkWriter):
-        self.analysis = analysis
-        self.alignments = alignments
-        self.workers = KeyedWorkers(_write_languages, (str(generation), analysis), jobs)
-
-    def write(self, article: Article, replace: bool = False) -> None:
-        """Send the article to the worker writing its language (a fresh build replaces nothing)."""
-        self.workers.send(article.lang, article, ANALYSIS_COST.get(article.lang, 1.0))
-
-    def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
-        """Commit every language, running `meanwhile` while the workers finish; then take the
-        related-coverage keys they kept into the alignment store."""
-        for key_file in self.workers.finish(meanwhile):
-            self.alignments.merge_keys(Path(key_file))
-
-    def cancel(self) -> None:
-        self.workers.terminate()
-
-
-def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> str:
-    """A worker process's build: write the articles it is sent, commit its languages' indexes.
-
-    Each article's related-coverage keys go to the worker's own KeyFile, whose path it
-    returns for the parent (which keeps the alignment store) to merge.
-    """
-    key_file = KeyFile(Path(generation) / f"keys-{os.getpid()}.sqlite")
-    writers = LanguageWriters(Path(generation), analysis, key_file.add)
-    try:
-        for article in articles:
-            writers.write(article)
-        writers.commit()
-    except BaseException:
-        writers.cancel()
-        raise
-    return str(key_file.close())
-
-
 ProgressCallback = Callable[[CorpusInput], None]
+
+
+ExecutorFactory = Callable[[Path, str, LinkWriter], Executor]  # (new generation, analysis, its alignment store)
 
 
 def build_index(
@@ -112,7 +69,8 @@ def build_index(
 
     With `jobs` > 1, languages are analyzed and written in that many worker processes.
     """
-    return _write_generation(index_dir, paths, False, progress, inputs_found, analysis, jobs)
+    executor = functools.partial(PerLanguageProcesses, jobs=jobs) if jobs > 1 else InProcess
+    return write_generation(index_dir, paths, executor, analysis, progress=progress, inputs_found=inputs_found)
 
 
 def add_articles(
@@ -122,7 +80,7 @@ def add_articles(
     inputs_found: Callable[[list[CorpusInput]], None] | None = None,
 ) -> WriteReport:
     """Insert or replace (by id) the articles under `paths` in the current indexes, without a rebuild."""
-    return _write_generation(index_dir, paths, True, progress, inputs_found, analysis=None, jobs=1)
+    return write_generation(index_dir, paths, InProcess, None, True, progress, inputs_found)
 
 
 def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
@@ -143,11 +101,22 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
             writers.commit()
             alignments.finish()
             report.problems = read_manifest(current).get("problems", [])
+            report.languages = count_languages(partial)
             return _publish(index_dir, partial, report, started, writers.analysis)
 
 
-def _write_generation(index_dir, paths, copy_current, progress, inputs_found, analysis, jobs) -> WriteReport:
-    """Write a new generation (fresh, or a copy of the current one to change) and publish it."""
+def write_generation(
+    index_dir: Path,
+    paths: Iterable[str | Path],
+    executor: ExecutorFactory,
+    analysis: str | None = SETU,
+    copy_current: bool = False,
+    progress: ProgressCallback | None = None,
+    inputs_found: Callable[[list[CorpusInput]], None] | None = None,
+) -> WriteReport:
+    """The one pipeline: read → write (analysis included) → align → publish a new generation, fresh or a copy of
+    the current one to change (`copy_current`, whose analysis it keeps); `executor` says where articles are
+    read and written."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     inputs, problems = find_inputs(paths)
@@ -155,16 +124,13 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
         inputs_found(inputs)
     with writer_lock(index_dir):
         current = _require_unsharded(served_generation(index_dir)) if copy_current else None
-        partial = new_generation(index_dir, copy_from=current)
+        partial_generation = new_generation(index_dir, copy_from=current)
         analysis = analysis or _analysis_of(current)
-        alignments = LinkWriter(partial)  # paragraph links, candidates, related-coverage keys
-        if jobs > 1:
-            writers = _ParallelLanguageWriters(partial, analysis, jobs, alignments)
-        else:
-            writers = LanguageWriters(partial, analysis, alignments.add_keys)
+        alignments = LinkWriter(partial_generation)  # paragraph links, candidates, related-coverage keys
+        writers = executor(partial_generation, analysis, alignments)
         report = WriteReport(problems=problems)
-        with _undone_on_failure(partial, alignments, writers):
-            for item in read_inputs(_reporting_progress(inputs, progress)):
+        with _undone_on_failure(partial_generation, alignments, writers):
+            for item in writers.read(_reporting_progress(inputs, progress)):
                 if isinstance(item, Problem):
                     report.problems.append(item)
                     continue
@@ -173,9 +139,10 @@ def _write_generation(index_dir, paths, copy_current, progress, inputs_found, an
                 report.written[item.lang] += 1
             if not copy_current:
                 report.refuse_if_empty()
-            writers.commit(meanwhile=alignments.align)  # the parent aligns while parallel workers still write
+            writers.commit(meanwhile=alignments.align)  # the parent aligns while workers still write
             alignments.save()
-            return _publish(index_dir, partial, report, started, writers.analysis)
+            report.languages = writers.languages(partial_generation)
+            return _publish(index_dir, partial_generation, report, started, analysis, writers.layout())
 
 
 @contextmanager
@@ -212,10 +179,11 @@ def _analysis_of(generation: Path) -> str:
     return read_manifest(generation).get("analysis", SETU)
 
 
-def _publish(index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str) -> WriteReport:
-    report.languages = count_languages(partial)
+def _publish(
+    index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str, layout: dict | None = None
+) -> WriteReport:
     report.seconds = round(time.perf_counter() - started, 3)
-    manifest = make_manifest(analysis, report.languages, report.problems)
+    manifest = make_manifest(analysis, report.languages, report.problems, **(layout or {}))
     report.generation = publish_generation(index_dir, partial, manifest).name
     return report
 

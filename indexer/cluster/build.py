@@ -1,29 +1,29 @@
-"""A build on a cluster: workers read and analyze, each shard is written by one task, one generation is published.
+"""A build on a cluster: the build pipeline with an executor that reads and writes shards on Dask workers.
 
-The coordinator only finds the inputs, drops duplicate ids, routes articles to
-shards and writes the manifest; everything CPU-heavy (reading, ICU, Kiwi, stemming,
-alignment, related-coverage keys) runs on the workers, each text analyzed once.
-Each shard's articles are written in id order, so the same corpus gives the same
-shards whatever the number of workers.
+The workers read the inputs and analyze and write each (language, shard) in one task
+(ICU, Kiwi, stemming, related-coverage keys, each text analyzed once); the coordinator
+runs the pipeline's other stages: it drops duplicate ids, routes articles to shards,
+aligns paragraphs while the shards are written, and publishes. Each shard's articles
+are written in id order, so the same corpus gives the same shards whatever the number
+of workers.
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from indexer.align.keys import KeyFile
 from indexer.align.store import LinkWriter
 from indexer.analysis import SETU
-from indexer.build.pipeline import WriteReport
+from indexer.build.executors import Executor
+from indexer.build.pipeline import WriteReport, write_generation
 from indexer.cluster.client import Cluster
-from indexer.corpus import CorpusInput, drop_duplicate_ids, find_inputs, read_input
+from indexer.corpus import CorpusInput, drop_duplicate_ids, read_input
 from indexer.documents import Article, Problem
 from indexer.engine.shards import AUTO, language_statistics, shard_count, shard_folder, shard_of, shard_statistics
 from indexer.engine.writing import open_writer, write_article
-from indexer.generations import discard_generation, make_manifest, new_generation, publish_generation, writer_lock
 
 # Inputs each read task handles: enough to outweigh a task's overhead, few enough to spread a corpus over workers.
 INPUTS_PER_READ_TASK = 16
@@ -39,46 +39,80 @@ def build_sharded_index(
     analysis: str = SETU,
     choose_shard: ShardChooser = shard_of,
 ) -> WriteReport:
-    """Build a fresh sharded generation from `paths` on `cluster` and swap it in atomically.
+    """Build a fresh sharded generation from `paths` on `cluster` and swap it in atomically: the build pipeline,
+    with its articles read and written on the cluster's workers.
 
     `choose_shard(article_id, shards)` places an article; the default is a stable hash
     of its id (a test may skew it on purpose).
     """
-    started = time.perf_counter()
-    index_dir = Path(index_dir)
-    inputs, problems = find_inputs(paths)
-    with writer_lock(index_dir):
-        partial = new_generation(index_dir)
-        try:
-            articles, skipped = _read_on_workers(cluster, inputs)
-            report = WriteReport(problems=problems + skipped, written=Counter(a.lang for a in articles))
-            report.refuse_if_empty()
-            plan = _plan_shards(articles, shards, choose_shard)
-            key_files = {shard: str(partial / f"keys-{shard[0]}-{shard[1]}.sqlite") for shard in plan}
-            writes = [
-                (_write_shard, (str(shard_folder(partial, lang, k)), lang, analysis, batch, key_files[lang, k]))
-                for (lang, k), batch in plan.items()
-            ]
-            written = cluster.run_all([*writes, (_write_alignments, (str(partial), articles))])
-            cluster.run_all([(_merge_keys, (str(partial), list(key_files.values())))])
-            manifest = _manifest(analysis, dict(zip(plan, written[:-1], strict=True)), report.problems)
-            report.languages = manifest["languages"]
-            report.seconds = round(time.perf_counter() - started, 3)
-            report.generation = publish_generation(index_dir, partial, manifest).name
-            return report
-        except BaseException:
-            discard_generation(partial)
-            raise
+    executor = functools.partial(ShardsOnCluster, cluster=cluster, shards=shards, choose_shard=choose_shard)
+    return write_generation(index_dir, paths, executor, analysis)
 
 
-def _read_on_workers(cluster: Cluster, inputs: list[CorpusInput]) -> tuple[list[Article], list[Problem]]:
-    """Read every input on the workers; keep the first article of each id, in input order, as one machine does."""
-    batches = [inputs[i : i + INPUTS_PER_READ_TASK] for i in range(0, len(inputs), INPUTS_PER_READ_TASK)]
-    read = cluster.run_all((_read_batch, (batch,)) for batch in batches)
-    articles, problems = [], []
-    for item in drop_duplicate_ids(item for batch in read for item in batch):
-        (problems if isinstance(item, Problem) else articles).append(item)
-    return articles, problems
+class ShardsOnCluster(Executor):
+    """Reads the inputs on the workers, then writes each (language, shard) in one worker task, articles in id
+    order, while the coordinator aligns; the shards' related-coverage keys are merged into the store after."""
+
+    def __init__(
+        self,
+        generation: Path,
+        analysis: str,
+        alignments: LinkWriter,
+        cluster: Cluster,
+        shards: str | int,
+        choose_shard: ShardChooser,
+    ):
+        self.generation, self.analysis, self.alignments = generation, analysis, alignments
+        self.cluster, self.shards, self.choose_shard = cluster, shards, choose_shard
+        self.articles: list[Article] = []
+        self.shard_stats: dict[tuple[str, int], dict] = {}
+
+    def read(self, inputs: Iterable[CorpusInput]) -> Iterator[Article | Problem]:
+        """Every input read on the workers; the first article of each id kept, in input order, as one machine does."""
+        inputs = list(inputs)
+        batches = [inputs[i : i + INPUTS_PER_READ_TASK] for i in range(0, len(inputs), INPUTS_PER_READ_TASK)]
+        read = self.cluster.run_all((_read_batch, (batch,)) for batch in batches)
+        return drop_duplicate_ids(item for batch in read for item in batch)
+
+    def write(self, article: Article, replace: bool = False) -> None:
+        """Keep the article: where it goes depends on how many articles its language has."""
+        self.articles.append(article)
+
+    def commit(self, meanwhile: Callable[[], None]) -> None:
+        plan = _plan_shards(self.articles, self.shards, self.choose_shard)
+        key_files = {shard: str(self.generation / f"keys-{shard[0]}-{shard[1]}.sqlite") for shard in plan}
+        writes = [
+            (
+                _write_shard,
+                (str(shard_folder(self.generation, lang, k)), lang, self.analysis, batch, key_files[lang, k]),
+            )
+            for (lang, k), batch in plan.items()
+        ]
+        running = self.cluster.start_all(writes)
+        meanwhile()
+        self.shard_stats = dict(zip(plan, self.cluster.gather(running), strict=True))
+        for key_file in key_files.values():
+            self.alignments.merge_keys(Path(key_file))
+
+    def cancel(self) -> None:
+        """Nothing to stop: a failed write has already ended its tasks, and the generation is discarded."""
+
+    def languages(self, generation: Path) -> dict[str, dict[str, int]]:
+        return {
+            lang: {"articles": sum(s["articles"] for s in found), "passages": sum(s["passages"] for s in found)}
+            for lang, found in self._shards().items()
+        }
+
+    def layout(self) -> dict:
+        """The shards of each language, and each language's collection statistics (for global BM25F)."""
+        shards = self._shards()
+        return {"shards": shards, "statistics": {lang: language_statistics(found) for lang, found in shards.items()}}
+
+    def _shards(self) -> dict[str, list[dict]]:
+        shards: dict[str, list[dict]] = {}
+        for (lang, k), stats in self.shard_stats.items():
+            shards.setdefault(lang, []).append({"folder": shard_folder(Path(), lang, k).as_posix(), **stats})
+        return shards
 
 
 def _read_batch(inputs: list[CorpusInput]) -> list[Article | Problem]:
@@ -122,36 +156,3 @@ def _write_shard(folder: str, lang: str, analysis: str, articles: list[Article],
     finally:
         key_file.close()
     return shard_statistics(Path(folder))
-
-
-def _write_alignments(generation: str, articles: list[Article]) -> None:
-    """A worker's alignment task: every translation of a story meets here, and every article's anchors.
-
-    Candidate translations are looked for across all stories, so this is one task
-    (it runs beside the shard writers).
-    """
-    links = LinkWriter(Path(generation))
-    for article in articles:
-        links.add(article)
-    links.finish()
-
-
-def _merge_keys(generation: str, key_paths: list[str]) -> None:
-    """A worker's last task: the shards' related-coverage keys into the alignment store."""
-    links = LinkWriter(Path(generation))
-    for path in key_paths:
-        links.merge_keys(Path(path))
-    links.save()
-
-
-def _manifest(analysis: str, shard_stats: dict[tuple[str, int], dict], problems: list[Problem]) -> dict:
-    """The generation's manifest: per language its counts, its shards, and its collection statistics."""
-    shards: dict[str, list[dict]] = {}
-    for (lang, k), stats in shard_stats.items():
-        shards.setdefault(lang, []).append({"folder": shard_folder(Path(), lang, k).as_posix(), **stats})
-    languages = {
-        lang: {"articles": sum(s["articles"] for s in found), "passages": sum(s["passages"] for s in found)}
-        for lang, found in shards.items()
-    }
-    statistics = {lang: language_statistics(found) for lang, found in shards.items()}
-    return make_manifest(analysis, languages, problems, shards=shards, statistics=statistics)

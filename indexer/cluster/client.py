@@ -92,8 +92,15 @@ class Cluster:
 
     def run_all(self, calls: Iterable[tuple[Callable, tuple]]) -> list:
         """Run each `function(*arguments)` on the workers, all at once; the results in the same order."""
-        futures = [self.client.submit(function, *arguments, pure=False) for function, arguments in calls]
-        return self.client.gather(futures)
+        return self.gather(self.start_all(calls))
+
+    def start_all(self, calls: Iterable[tuple[Callable, tuple]]) -> list:
+        """Start each `function(*arguments)` on the workers without waiting; `gather` waits for them."""
+        return [self.client.submit(function, *arguments, pure=False) for function, arguments in calls]
+
+    def gather(self, started: list) -> list:
+        """The results of calls `start_all` started, in order (raising the first call's error)."""
+        return self.client.gather(started)
 
     def place_actors(self, actor_class: type, placements: list[tuple[tuple, str]]) -> list:
         """Create one `actor_class(*arguments)` held on each `(arguments, worker)`; returns their handles in order."""

@@ -36,21 +36,34 @@ class ThreadSearchers:
 
 
 class IndexSet:
-    """The served generation's per-language indexes, opened once for reading."""
+    """The served generation's per-language indexes, opened once for reading.
+
+    What every reader of a generation uses (search, articles, related coverage): its languages, a searcher and
+    the analyzer per language, its alignment store. A sharded generation (indexer.engine.shards) and a
+    cluster's (indexer.cluster.search) answer the same.
+    """
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        generation = served_generation(self.index_dir)
-        self.generation = generation.name
-        self.manifest = read_manifest(generation)
-        self.indexes = {lang: whoosh_index.open_dir(generation / lang) for lang in self.manifest["languages"]}
-        self.links = LinkReader(generation)
-        self._searchers = ThreadSearchers(lambda lang: self.indexes[lang].searcher())
+        self.folder = served_generation(self.index_dir)
+        self.generation = self.folder.name
+        self.manifest = read_manifest(self.folder)
+        self.links = LinkReader(self.folder)
+        self._searchers = ThreadSearchers(self.open_searcher)
+        self.open_languages()
+
+    def open_languages(self) -> None:
+        """Open each language's index (once: searchers are opened from it per thread)."""
+        self.indexes = {lang: whoosh_index.open_dir(self.folder / lang) for lang in self.manifest["languages"]}
+
+    def open_searcher(self, lang: str):
+        """A new searcher on one language's index."""
+        return self.indexes[lang].searcher()
 
     @property
     def languages(self) -> list[str]:
         """The languages with an index, sorted by code."""
-        return sorted(self.indexes)
+        return sorted(self.manifest["languages"])
 
     def searcher(self, lang: str):
         """This thread's searcher on one language's index, as a context manager that leaves it open."""

@@ -15,10 +15,9 @@ from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
-from indexer.align.store import LinkReader
-from indexer.engine.index_set import IndexSet, ThreadSearchers
+from indexer.engine.index_set import IndexSet
 from indexer.engine.schema import WhooshAnalyzer
-from indexer.generations import current_generation, read_manifest, served_generation
+from indexer.generations import current_generation, read_manifest
 
 # Fewer articles than this per shard, and a language gets fewer shards: a small language gets one.
 MIN_ARTICLES_PER_SHARD = 5
@@ -82,7 +81,7 @@ def is_sharded(generation: Path) -> bool:
     return "shards" in read_manifest(generation)
 
 
-class ShardedIndexSet:
+class ShardedIndexSet(IndexSet):
     """A sharded generation read in this process, each language's shards as one Whoosh reader.
 
     It answers what an IndexSet answers (search, documents, translations) with the
@@ -90,25 +89,16 @@ class ShardedIndexSet:
     single-process reference the cluster's answers are checked against.
     """
 
-    def __init__(self, index_dir: Path):
-        self.index_dir = Path(index_dir)
-        folder = served_generation(self.index_dir)
-        self.folder = folder
-        self.generation = folder.name
-        self.manifest = read_manifest(folder)
-        self.links = LinkReader(folder)
+    def open_languages(self) -> None:
+        """Open every shard of every language."""
         self._shard_readers = {
-            lang: [whoosh_index.open_dir(shard_folder(folder, lang, k)).reader() for k in range(len(shards))]
+            lang: [whoosh_index.open_dir(shard_folder(self.folder, lang, k)).reader() for k in range(len(shards))]
             for lang, shards in self.manifest["shards"].items()
         }
-        self._searchers = ThreadSearchers(
-            lambda lang: Searcher(_combined_reader(self._shard_readers[lang]), closereader=False)
-        )
 
-    @property
-    def languages(self) -> list[str]:
-        """The languages with an index, sorted by code."""
-        return sorted(self._shard_readers)
+    def open_searcher(self, lang: str):
+        """A new searcher over every shard of a language."""
+        return Searcher(_combined_reader(self._shard_readers[lang]), closereader=False)
 
     def shards(self, lang: str) -> int:
         """How many shards a language's index has."""
@@ -117,10 +107,6 @@ class ShardedIndexSet:
     def shard_base(self, lang: str, shard: int) -> int:
         """The number of a shard's first passage in the language's combined reader."""
         return sum(reader.doc_count_all() for reader in self._shard_readers[lang][:shard])
-
-    def searcher(self, lang: str):
-        """This thread's searcher over every shard of a language, as a context manager that leaves it open."""
-        return self._searchers(lang)
 
     def analyzer(self, lang: str) -> WhooshAnalyzer:
         """The analyzer this language's shards were built with."""

@@ -80,10 +80,8 @@ class LanguageWriters:
         self.vocabulary.remove(doc_id)
         return sum(self.writer(lang).delete_by_term("doc_id", doc_id) for lang in self.existing_languages())
 
-    def commit(self, meanwhile: Callable[[], None] | None = None) -> None:
-        """Commit every language (after running `meanwhile`: one process has nothing to overlap)."""
-        if meanwhile:
-            meanwhile()
+    def commit(self) -> None:
+        """Commit every language's writer, and the vocabularies."""
         for writer in self.writers.values():
             writer.commit()
         self.vocabulary.commit()
