@@ -116,6 +116,21 @@ def test_a_word_that_exists_is_never_revised(index_set, word, lang):
     assert "revised_words" not in answer and "did_you_mean" not in answer
 
 
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [
+        ("국호를 바꾸려면", "ko"),  # 국호 + 를: a noun the index holds with a particle it has seen, though not this eojeol
+        ("누가 기록했나요", "ko"),  # a question word: a stop word, never revised
+        ("게임에서 맡은 배역", "ko"),  # 맡은 (맡다) is no word of the index, but a well-formed verb
+        ("ক্যাভানার শুনানি কেমন", "bn"),  # a question word
+        ("ওয়েস্ট মাগা টুপি", "bn"),  # মাগা (MAGA) is too short to be taken for মাথা one letter away
+    ],
+)
+def test_whole_words_of_a_question_are_not_taken_for_slips(index_set, query, lang):
+    revised = [r["word"] for r in search(index_set, query, lang).get("revised_words", [])]
+    assert revised == []
+
+
 def test_the_vocabulary_follows_add_and_remove(writable_index, tmp_path):
     corpus = tmp_path / "more.jsonl"
     corpus.write_text('{"id": "ko-new", "lang": "ko", "title": "해바라기 축제", "paragraphs": ["해바라기가 핀다."]}\n')

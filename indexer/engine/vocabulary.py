@@ -30,8 +30,9 @@ from indexer.generations import GENERATIONS
 FILE_PATTERN = "vocabulary-{}.sqlite"
 # Words shorter than this (in characters) are kept out: single letters complete and correct to anything.
 MIN_WORD_LENGTH = 2
-# A sound shorter than this gets no neighbours: one edit away from a short word is too many other words.
-MIN_CORRECTED_SOUND = 4
+# A sound shorter than this gets no neighbours: one edit away from a short word is too many other words
+# (মোড়ে → মারে, মেরে, জোরে on the judged question set).
+MIN_CORRECTED_SOUND = 5
 # Completions of one prefix ranked at most (in key order): bounds the cost of a one-letter prefix.
 MAX_SCANNED = 5000
 _LETTER = re.compile(r"[^\W\d_]")
@@ -46,6 +47,7 @@ CREATE INDEX IF NOT EXISTS words_initials ON words (initials);
 CREATE INDEX IF NOT EXISTS words_sound ON words (sound);
 CREATE TABLE IF NOT EXISTS neighbours (variant TEXT NOT NULL, word TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS neighbours_variant ON neighbours (variant);
+CREATE TABLE IF NOT EXISTS endings (ending TEXT PRIMARY KEY, articles INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS article_words (doc_id TEXT PRIMARY KEY, words TEXT NOT NULL);
 """
 
@@ -55,10 +57,11 @@ def typed_form(lang: str, text: str) -> str:
     return keystrokes(text) if lang == "ko" else text
 
 
-def article_words(lang: str, analyzed: Iterable[list[Token]]) -> set[str]:
-    """The surface words of an article's analyzed texts; for Korean also each eojeol's nominal part
-    (사회복지센터 of 사회복지센터에서), spelled by the stems that begin it."""
-    words = set()
+def article_words(lang: str, analyzed: Iterable[list[Token]]) -> tuple[set[str], set[str]]:
+    """The surface words of an article's analyzed texts, and its endings; for Korean each eojeol's nominal part
+    (사회복지센터 of 사회복지센터에서, spelled by the stems that begin it) is a word too, and what follows it
+    (에서) an ending."""
+    words, endings = set(), set()
     for tokens in analyzed:
         by_position: dict[int, list[Token]] = {}
         for token in tokens:
@@ -67,11 +70,15 @@ def article_words(lang: str, analyzed: Iterable[list[Token]]) -> set[str]:
             surface = [t.text for t in group if t.role == WORD]
             words.update(surface)
             if lang == "ko" and surface:
-                words.add(_nominal_part(surface[0], [t.text for t in group if t.role == STEM]))
-    return {word for word in words if len(word) >= MIN_WORD_LENGTH and _LETTER.search(word)}
+                part = nominal_part(surface[0], [t.text for t in group if t.role == STEM])
+                words.add(part)
+                if part:
+                    endings.add(surface[0][len(part) :])
+    words = {word for word in words if len(word) >= MIN_WORD_LENGTH and _LETTER.search(word)}
+    return words, endings - {""}
 
 
-def _nominal_part(word: str, stems: list[str]) -> str:
+def nominal_part(word: str, stems: list[str]) -> str:
     """The longest start of `word` spelled by its stems in order (사회 + 복지 + 센터 of 사회복지센터에서)."""
     part = ""
     for stem in stems:
@@ -91,14 +98,17 @@ class VocabularyWriter:
         self.generation = Path(generation)
         self._dbs: dict[str, sqlite3.Connection] = {}
         self._changes: dict[str, Counter] = {}
+        self._endings: dict[str, Counter] = {}
 
     def add(self, article: Article, tokens_of: Callable[[str], list[Token]]) -> None:
         """Count the article's words (from the tokens its passages were indexed with), replacing any it had."""
         lang = article.lang
-        words = article_words(lang, (tokens_of(text) for text in (article.title, *article.paragraphs)))
+        words, endings = article_words(lang, (tokens_of(text) for text in (article.title, *article.paragraphs)))
         self._forget(lang, article.id)
-        self._db(lang).execute("INSERT INTO article_words VALUES (?, ?)", (article.id, json.dumps(sorted(words))))
+        listed = json.dumps({"words": sorted(words), "endings": sorted(endings)}, ensure_ascii=False)
+        self._db(lang).execute("INSERT INTO article_words VALUES (?, ?)", (article.id, listed))
         self._changes[lang].update(words)
+        self._endings[lang].update(endings)
 
     def remove(self, doc_id: str) -> None:
         """Uncount a removed article's words, in whichever language holds it."""
@@ -111,6 +121,11 @@ class VocabularyWriter:
             for word, change in self._changes[lang].items():
                 if change:
                     _apply(db, lang, word, change)
+            for ending, change in self._endings[lang].items():
+                if change:
+                    db.execute("INSERT OR IGNORE INTO endings VALUES (?, 0)", (ending,))
+                    db.execute("UPDATE endings SET articles = articles + ? WHERE ending = ?", (change, ending))
+            db.execute("DELETE FROM endings WHERE articles <= 0")
             db.commit()
         self.close()
 
@@ -125,7 +140,9 @@ class VocabularyWriter:
         row = db.execute("SELECT words FROM article_words WHERE doc_id = ?", (doc_id,)).fetchone()
         if row:
             db.execute("DELETE FROM article_words WHERE doc_id = ?", (doc_id,))
-            self._changes[lang].subtract(json.loads(row[0]))
+            listed = json.loads(row[0])
+            self._changes[lang].subtract(listed["words"])
+            self._endings[lang].subtract(listed["endings"])
 
     def _languages(self) -> list[str]:
         on_disk = {
@@ -138,6 +155,7 @@ class VocabularyWriter:
             self._dbs[lang] = sqlite3.connect(self.generation / FILE_PATTERN.format(lang))
             self._dbs[lang].executescript(SCHEMA)
             self._changes[lang] = Counter()
+            self._endings[lang] = Counter()
         return self._dbs[lang]
 
 
@@ -197,6 +215,10 @@ class VocabularyReader:
     def has(self, lang: str, word: str) -> bool:
         """Whether `word` is a surface word of some article in `lang`."""
         return bool(self._rows(lang, "SELECT 1 FROM words WHERE word = ?", (word,)))
+
+    def is_ending(self, lang: str, text: str) -> bool:
+        """Whether `text` follows a nominal part in some word of `lang` (a Korean particle or ending: 에서, 를)."""
+        return bool(self._rows(lang, "SELECT 1 FROM endings WHERE ending = ?", (text,)))
 
     def with_typed(self, lang: str, typed: str) -> list[tuple[str, int]]:
         """The words typed with exactly these keys (Hangul keystrokes, or the word itself), most articles first."""

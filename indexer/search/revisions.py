@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 
 import avro
 
-from indexer.analysis import QUERY, WORD
+from indexer.analysis import QUERY, STEM, WORD
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import keys_from_latin
-from indexer.engine.vocabulary import typed_form, vocabulary_of
-from indexer.search.plan import SEARCH_FIELDS
+from indexer.engine.vocabulary import nominal_part, typed_form, vocabulary_of
+from indexer.search.plan import SEARCH_FIELDS, is_stop_word
 from indexer.search.query import Clause, ParsedQuery, Unit
 from indexer.search.suggest import normalized_typing
 
@@ -30,8 +30,9 @@ PREFIX, KEYBOARD, SPELLING, ROMANIZED = "prefix", "keyboard", "spelling", "roman
 MAX_COMPLETIONS = 10
 # Corrections a misspelled word is searched as, most common first.
 MAX_CORRECTIONS = 3
-# Languages whose words match on their own form only when deciding whether to revise them: Kiwi reads a
-# misspelled Korean word as a known stem plus leftovers (청소뇬 → 청소), which would hide the slip.
+# Languages whose stems vouch for a word only when they spell its start and what follows is an ending the index
+# has seen (국호를 = 국호 + 를), or when they are a predicate's base form (맡은 → 맡다, never revised): Kiwi
+# reads a misspelled Korean word as a known stem plus leftovers (청소뇬 → 청소 + 뇬), which would hide the slip.
 OWN_FORM_ONLY = frozenset({"ko"})
 # A word typed midway needs at least this many keys (Hangul keystrokes) to be completed.
 MIN_PREFIX_KEYS = 2
@@ -64,7 +65,7 @@ def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], request
         word = clause.alternatives[0].text
         if any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in langs):
             continue
-        matched = any(_matches(index_set, lang, word) for lang in langs)
+        matched = any(_matches(index_set, vocabulary, lang, word) for lang in langs)
         revision = _completion(vocabulary, word, langs) if number == len(parsed.clauses) - 1 else None
         if revision is None and not matched:
             revision = _correction(vocabulary, word, langs, _guessed_languages(index_set, requested))
@@ -124,16 +125,30 @@ def _correction(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str]
     return None
 
 
-def _matches(index_set, lang: str, word: str) -> bool:
-    """Whether `word` matches anything in `lang`'s index: its exact form, or all its stems, or all its grams."""
-    by_role: dict[str, set[str]] = {}
-    for token in index_set.analyzer(lang).tokens(word, QUERY):
-        if token.role == WORD or lang not in OWN_FORM_ONLY:
-            by_role.setdefault(token.role, set()).add(token.text)
-    if not by_role:
-        return True  # nothing to search (punctuation, a stop word's remains): nothing to revise either
+def _matches(index_set, vocabulary, lang: str, word: str) -> bool:
+    """Whether `word` matches in `lang`'s index: its exact form, or all its stems, or all its grams (Korean: see
+    OWN_FORM_ONLY). A stop word counts as matching: it is never revised."""
+    analyzer = index_set.analyzer(lang)
+    tokens = analyzer.tokens(word, QUERY)
+    if not tokens or is_stop_word(analyzer, lang, tokens):
+        return True
+    by_role: dict[str, list[str]] = {}
+    for token in tokens:
+        by_role.setdefault(token.role, []).append(token.text)
     with index_set.searcher(lang) as searcher:
-        return any(
-            all(any(searcher.doc_frequency(field, term) for field in SEARCH_FIELDS) for term in terms)
-            for terms in by_role.values()
-        )
+
+        def indexed(terms: list[str]) -> bool:
+            return bool(terms) and all(any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS) for term in terms)
+
+        if lang not in OWN_FORM_ONLY:
+            return any(indexed(terms) for terms in by_role.values())
+        if indexed(by_role.get(WORD, [])):
+            return True
+        stems = by_role.get(STEM, [])
+        surface = by_role[WORD][0] if WORD in by_role else word
+        part = nominal_part(surface, stems)
+        if stems and not part:
+            return True  # read as a predicate's form (맡은 → 맡다): well formed, though the index lacks it
+        if not indexed(stems):
+            return False
+        return part == surface or vocabulary.is_ending(lang, surface[len(part) :])
