@@ -119,7 +119,7 @@ def test_a_word_that_exists_is_never_revised(index_set, word, lang):
 @pytest.mark.parametrize(
     ("query", "lang"),
     [
-        ("국호를 바꾸려면", "ko"),  # 국호 + 를: a noun the index holds with a particle it has seen, though not this eojeol
+        ("국호를 바꾸려면", "ko"),  # 국호 + 를: a noun and a particle the index has, though not this eojeol
         ("누가 기록했나요", "ko"),  # a question word: a stop word, never revised
         ("게임에서 맡은 배역", "ko"),  # 맡은 (맡다) is no word of the index, but a well-formed verb
         ("ক্যাভানার শুনানি কেমন", "bn"),  # a question word

@@ -34,6 +34,10 @@ MAX_CORRECTIONS = 3
 # has seen (국호를 = 국호 + 를), or when they are a predicate's base form (맡은 → 맡다, never revised): Kiwi
 # reads a misspelled Korean word as a known stem plus leftovers (청소뇬 → 청소 + 뇬), which would hide the slip.
 OWN_FORM_ONLY = frozenset({"ko"})
+# How Kiwi writes a verb's or adjective's base form (its lemma): 맡다.
+PREDICATE_ENDING = "다"
+# Shortest stem that vouches for a Korean word: Kiwi cuts an unknown word into one-syllable pieces (화선 → 화 + 선).
+MIN_VOUCHING_STEM = 2
 # A word typed midway needs at least this many keys (Hangul keystrokes) to be completed.
 MIN_PREFIX_KEYS = 2
 
@@ -147,8 +151,8 @@ def _matches(index_set, vocabulary, lang: str, word: str) -> bool:
         stems = by_role.get(STEM, [])
         surface = by_role[WORD][0] if WORD in by_role else word
         part = nominal_part(surface, stems)
-        if stems and not part:
+        if not part and any(stem.endswith(PREDICATE_ENDING) for stem in stems):
             return True  # read as a predicate's form (맡은 → 맡다): well formed, though the index lacks it
-        if not indexed(stems):
+        if not indexed(stems) or any(len(stem) < MIN_VOUCHING_STEM for stem in stems):
             return False
         return part == surface or vocabulary.is_ending(lang, surface[len(part) :])
