@@ -12,6 +12,7 @@ neighbours for corrections one slip away.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -40,13 +41,15 @@ _LAST = "\U0010ffff"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS words (
-    word TEXT PRIMARY KEY, articles INTEGER NOT NULL, typed TEXT NOT NULL, initials TEXT NOT NULL, sound TEXT NOT NULL
+    id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE, articles INTEGER NOT NULL,
+    typed TEXT NOT NULL, initials TEXT NOT NULL, sound TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS words_typed ON words (typed);
 CREATE INDEX IF NOT EXISTS words_initials ON words (initials);
 CREATE INDEX IF NOT EXISTS words_sound ON words (sound);
-CREATE TABLE IF NOT EXISTS neighbours (variant TEXT NOT NULL, word TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS neighbours_variant ON neighbours (variant);
+CREATE TABLE IF NOT EXISTS neighbours (
+    variant INTEGER NOT NULL, word INTEGER NOT NULL, PRIMARY KEY (variant, word)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS endings (ending TEXT PRIMARY KEY, articles INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS article_words (doc_id TEXT PRIMARY KEY, words TEXT NOT NULL);
 """
@@ -153,7 +156,8 @@ class VocabularyWriter:
     def _db(self, lang: str) -> sqlite3.Connection:
         if lang not in self._dbs:
             self._dbs[lang] = sqlite3.connect(self.generation / FILE_PATTERN.format(lang))
-            self._dbs[lang].executescript(SCHEMA)
+            # No journal, no syncs: a failed write discards its whole generation, and publishing syncs every file.
+            self._dbs[lang].executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
             self._changes[lang] = Counter()
             self._endings[lang] = Counter()
         return self._dbs[lang]
@@ -161,20 +165,30 @@ class VocabularyWriter:
 
 def _apply(db: sqlite3.Connection, lang: str, word: str, change: int) -> None:
     """Change one word's article count, adding or dropping the word and its neighbours as it appears or goes."""
-    row = db.execute("SELECT articles FROM words WHERE word = ?", (word,)).fetchone()
-    count = (row[0] if row else 0) + change
+    row = db.execute("SELECT id, articles FROM words WHERE word = ?", (word,)).fetchone()
+    count = (row[1] if row else 0) + change
+    key = sound(lang, word)
     if row and count > 0:
-        db.execute("UPDATE words SET articles = ? WHERE word = ?", (count, word))
+        db.execute("UPDATE words SET articles = ? WHERE id = ?", (count, row[0]))
     elif row:
-        db.execute("DELETE FROM words WHERE word = ?", (word,))
-        db.execute("DELETE FROM neighbours WHERE word = ?", (word,))
+        db.execute("DELETE FROM words WHERE id = ?", (row[0],))
+        db.executemany("DELETE FROM neighbours WHERE variant = ? AND word = ?", _neighbour_rows(key, row[0]))
     elif count > 0:
-        key = sound(lang, word)
-        db.execute(
-            "INSERT INTO words VALUES (?, ?, ?, ?, ?)", (word, count, typed_form(lang, word), initials(word), key)
+        added = db.execute(
+            "INSERT INTO words (word, articles, typed, initials, sound) VALUES (?, ?, ?, ?, ?)",
+            (word, count, typed_form(lang, word), initials(word), key),
         )
-        if len(key) >= MIN_CORRECTED_SOUND:
-            db.executemany("INSERT INTO neighbours VALUES (?, ?)", [(variant, word) for variant in deletions(key)])
+        db.executemany("INSERT OR IGNORE INTO neighbours VALUES (?, ?)", _neighbour_rows(key, added.lastrowid))
+
+
+def _neighbour_rows(key: str, word_id: int) -> list[tuple[int, int]]:
+    """A word's rows in the neighbours table: each one-deletion variant of its sound, as a hash, and its id."""
+    return [(variant_hash(variant), word_id) for variant in deletions(key)] if len(key) >= MIN_CORRECTED_SOUND else []
+
+
+def variant_hash(variant: str) -> int:
+    """A variant as a signed 64-bit integer: a small key, and a collision only adds a candidate that is checked."""
+    return int.from_bytes(hashlib.blake2b(variant.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 class VocabularyReader:
@@ -230,11 +244,11 @@ class VocabularyReader:
         same = self._rows(lang, "SELECT word, articles, sound FROM words WHERE sound = ?", (key,))
         near = []
         if len(key) >= MIN_CORRECTED_SOUND:
-            variants = sorted(deletions(key))
+            variants = sorted({variant_hash(variant) for variant in deletions(key)})
             marks = ",".join("?" * len(variants))
             near = self._rows(
                 lang,
-                f"SELECT DISTINCT w.word, w.articles, w.sound FROM neighbours n JOIN words w ON w.word = n.word "
+                f"SELECT DISTINCT w.word, w.articles, w.sound FROM neighbours n JOIN words w ON w.id = n.word "
                 f"WHERE n.variant IN ({marks})",
                 tuple(variants),
             )
