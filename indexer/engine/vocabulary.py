@@ -107,11 +107,25 @@ class VocabularyWriter:
         """Count the article's words (from the tokens its passages were indexed with), replacing any it had."""
         lang = article.lang
         words, endings = article_words(lang, (tokens_of(text) for text in (article.title, *article.paragraphs)))
-        self._forget(lang, article.id)
-        listed = json.dumps({"words": sorted(words), "endings": sorted(endings)}, ensure_ascii=False)
-        self._db(lang).execute("INSERT INTO article_words VALUES (?, ?)", (article.id, listed))
-        self._changes[lang].update(words)
-        self._endings[lang].update(endings)
+        self._count(lang, article.id, {"words": sorted(words), "endings": sorted(endings)})
+
+    def merge(self, lang: str, path: Path) -> None:
+        """Count every article another writer listed in `path` (a shard's vocabulary), then delete that file."""
+        source = sqlite3.connect(path)
+        try:
+            for doc_id, listed in source.execute("SELECT doc_id, words FROM article_words"):
+                self._count(lang, doc_id, json.loads(listed))
+        finally:
+            source.close()
+        Path(path).unlink()
+
+    def _count(self, lang: str, doc_id: str, listed: dict) -> None:
+        self._forget(lang, doc_id)
+        self._db(lang).execute(
+            "INSERT INTO article_words VALUES (?, ?)", (doc_id, json.dumps(listed, ensure_ascii=False))
+        )
+        self._changes[lang].update(listed["words"])
+        self._endings[lang].update(listed["endings"])
 
     def remove(self, doc_id: str) -> None:
         """Uncount a removed article's words, in whichever language holds it."""
