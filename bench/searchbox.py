@@ -138,6 +138,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def report(words, found, revised, suggested, samples, kiwi, questions, baseline) -> str:
+    """The results page: relevance per edit kind, then corrections, reach, suggestions and latency."""
+    lines = relevance_lines(words, found, revised, baseline) + correction_lines(revised, kiwi, questions)
+    return "\n".join(lines + suggestion_lines(suggested, samples))
+
+
+def relevance_lines(words, found, revised, baseline) -> list[str]:
     langs = sorted({row["lang"] for row in words})
     lines = [
         "# The search box: words typed as readers type them",
@@ -164,7 +170,11 @@ def report(words, found, revised, suggested, samples, kiwi, questions, baseline)
                     f"{share([g for _, g in flags])} | {target if target else ''} | "
                     f"{share(baseline[lang, kind]) if baseline else ''} |"
                 )
-    lines += [
+    return lines
+
+
+def correction_lines(revised, kiwi, questions) -> list[str]:
+    lines = [
         "",
         "Korean misspellings put right (n = "
         + str(len(revised["ko", "misspelled"]))
@@ -185,7 +195,11 @@ def report(words, found, revised, suggested, samples, kiwi, questions, baseline)
         "|---|---|---|---|",
     ]
     lines += [f"| {lang} | {variant} | {len(v)} | {share(v)} |" for (lang, variant), v in sorted(questions.items())]
-    lines += ["", "Suggestions (`GET /api/v1/suggest?q=…&limit=10`): the word among the top 10.", ""]
+    return lines
+
+
+def suggestion_lines(suggested, samples) -> list[str]:
+    lines = ["", "Suggestions (`GET /api/v1/suggest?q=…&limit=10`): the word among the top 10.", ""]
     lines += ["| lang | typed as | n | word in top 10 | target |", "|---|---|---|---|---|"]
     for (lang, kind), values in sorted(suggested.items()):
         target = {"midway": "0.9" if lang in ("bn", "ko") else "", "initials": "0.7", "keyboard": ""}[kind]
@@ -195,8 +209,7 @@ def report(words, found, revised, suggested, samples, kiwi, questions, baseline)
     for name, values in samples.items():
         lines.append(f"| {name} | {len(values)} | {statistics.median(values):.2f} | {percentile(values, 0.95):.2f} |")
     ratio = percentile(samples["suggest"], 0.95) / percentile(samples["languages (baseline)"], 0.95)
-    lines += ["", f"Suggest p95 / languages p95 in the same run: {ratio:.2f}.", ""]
-    return "\n".join(lines)
+    return lines + ["", f"Suggest p95 / languages p95 in the same run: {ratio:.2f}.", ""]
 
 
 def main() -> None:
