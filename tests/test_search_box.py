@@ -88,6 +88,7 @@ def test_a_language_with_no_index_gets_no_suggestions_not_an_error(client):
         ("শিশূদের", "auto", "শিশুদের", "spelling", SOCIAL_WORK_BN),  # ূ for ু
         ("tkghlqhrwl", "auto", "사회복지", "keyboard", SOCIAL_WORK_KO),  # 사회복지 with the keyboard in Latin mode
         ("shishuder", "bn", "শিশুদের", "romanized", SOCIAL_WORK_BN),
+        ("ghotona", "auto", "ঘটনা", "romanized", "bbc.381669-bn"),  # t for ট, o for the inherent vowel
     ],
 )
 def test_a_word_that_matches_nothing_is_searched_as_what_was_meant(index_set, typed, lang, meant, because, article):

@@ -42,6 +42,37 @@ def fold_bengali(word: str) -> str:
     return word.replace(_YA_PHALA, "").translate(_BENGALI_FOLDS)
 
 
+# Letters romanized Bengali does not tell apart, as people type it in lower case with Avro's conventions: t for
+# ট and ত, d for ড and দ, ch for চ and ছ, ng for ঙ and ং, o for the inherent vowel and for ো.
+_ROMANIZED_FOLDS = str.maketrans(
+    {
+        "\u099f": "\u09a4",  # ট → ত
+        "\u09a0": "\u09a5",  # ঠ → থ
+        "\u09a1": "\u09a6",  # ড → দ
+        "\u09a2": "\u09a7",  # ঢ → ধ
+        "\u099b": "\u099a",  # ছ → চ
+        "\u0999": "\u0982",  # ঙ → ং
+        "\u09ce": "\u09a4",  # ৎ → ত
+        "\u09cb": None,  # ো
+        "\u09cd": None,  # virama: a cluster is typed as its letters
+        "\u200c": None,
+        "\u200d": None,
+    }
+)
+_VOCALIC_R = "\u09c3"  # ৃ, typed ri like র-ফলা + ি
+
+
+def romanized_key(word: str) -> str:
+    """A Bengali word folded onto what its romanized typing can tell apart (on top of `fold_bengali`), doubled
+    letters made single (bonnar for বন্যার), so Avro's reading of a romanized word meets the word it means.
+
+    >>> romanized_key("সমালোচকদের") == romanized_key("সমালছকদের"), romanized_key("কৃষককে") == romanized_key("ক্রিশক্কে")
+    (True, True)
+    """
+    folded = fold_bengali(word).replace(_VOCALIC_R, "\u09cd\u09b0\u09bf").translate(_ROMANIZED_FOLDS)
+    return "".join(char for n, char in enumerate(folded) if n == 0 or char != folded[n - 1])
+
+
 def sound(lang: str, word: str) -> str:
     """The key a reader's slips change one letter of: keystrokes for Hangul, the fold for Bengali, else the word."""
     if lang == "bn":

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from indexer.analysis import STEM, WORD, Token
 from indexer.analysis.hangul import initials, is_initials, keystrokes
-from indexer.analysis.spelling import deletions, one_edit_apart, sound
+from indexer.analysis.spelling import deletions, one_edit_apart, romanized_key, sound
 from indexer.documents import Article
 from indexer.generations import GENERATIONS
 
@@ -42,11 +42,12 @@ _LAST = "\U0010ffff"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS words (
     id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE, articles INTEGER NOT NULL,
-    typed TEXT NOT NULL, initials TEXT NOT NULL, sound TEXT NOT NULL
+    typed TEXT NOT NULL, initials TEXT NOT NULL, sound TEXT NOT NULL, romanized TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS words_typed ON words (typed);
 CREATE INDEX IF NOT EXISTS words_initials ON words (initials);
 CREATE INDEX IF NOT EXISTS words_sound ON words (sound);
+CREATE INDEX IF NOT EXISTS words_romanized ON words (romanized) WHERE romanized != '';
 CREATE TABLE IF NOT EXISTS neighbours (
     variant INTEGER NOT NULL, word INTEGER NOT NULL, PRIMARY KEY (variant, word)
 ) WITHOUT ROWID;
@@ -189,8 +190,8 @@ def _apply(db: sqlite3.Connection, lang: str, word: str, change: int) -> None:
         db.executemany("DELETE FROM neighbours WHERE variant = ? AND word = ?", _neighbour_rows(key, row[0]))
     elif count > 0:
         added = db.execute(
-            "INSERT INTO words (word, articles, typed, initials, sound) VALUES (?, ?, ?, ?, ?)",
-            (word, count, typed_form(lang, word), initials(word), key),
+            "INSERT INTO words (word, articles, typed, initials, sound, romanized) VALUES (?, ?, ?, ?, ?, ?)",
+            (word, count, typed_form(lang, word), initials(word), key, romanized_key(word) if lang == "bn" else ""),
         )
         db.executemany("INSERT OR IGNORE INTO neighbours VALUES (?, ?)", _neighbour_rows(key, added.lastrowid))
 
@@ -251,6 +252,14 @@ class VocabularyReader:
     def with_typed(self, lang: str, typed: str) -> list[tuple[str, int]]:
         """The words typed with exactly these keys (Hangul keystrokes, or the word itself), most articles first."""
         return self._rows(lang, "SELECT word, articles FROM words WHERE typed = ? ORDER BY articles DESC", (typed,))
+
+    def with_romanized(self, lang: str, key: str, limit: int) -> list[tuple[str, int]]:
+        """The Bengali words whose `romanized_key` is `key`, most articles first."""
+        return self._rows(
+            lang,
+            "SELECT word, articles FROM words WHERE romanized = ? AND romanized != '' ORDER BY articles DESC LIMIT ?",
+            (key, limit),
+        )
 
     def neighbours(self, lang: str, word: str, limit: int) -> list[tuple[str, int]]:
         """Other words one slip from `word` (same sound, or one edit apart), same sound first, then by articles."""

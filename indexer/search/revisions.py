@@ -7,7 +7,8 @@ and a word that matches nothing at all is read, the first reading that finds voc
   2. Latin letters typed with the keyboard left in Latin mode: the Korean word of those 2-set keys (dkssud → 안녕);
   3. a misspelling: the words one slip away (indexer.analysis.spelling: ি/ী, শ/স … in Bengali, one jamo
      in Korean, one letter elsewhere);
-  4. Latin letters as romanized Bengali (Avro phonetic, `avro-py`): the Bengali words it spells, or one slip away.
+  4. Latin letters as romanized Bengali (Avro phonetic, `avro-py`): the Bengali words it spells, or that meet it
+     once the letters lower-case romanization cannot tell apart are folded (t: ট/ত, ch: চ/ছ …), or one slip away.
 The revised word is searched as its candidates joined by OR, most common first.
 """
 
@@ -20,6 +21,7 @@ import avro
 from indexer.analysis import QUERY, STEM, WORD
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import keys_from_latin
+from indexer.analysis.spelling import romanized_key
 from indexer.engine.vocabulary import nominal_part, typed_form, vocabulary_of
 from indexer.search.plan import SEARCH_FIELDS, is_stop_word
 from indexer.search.query import Clause, ParsedQuery, Unit
@@ -123,6 +125,7 @@ def _correction(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str]
     if keys and "bn" in guessed:
         spelled = normalize_bengali(avro.parse(word.lower()))
         found = [spelled] if vocabulary.has("bn", spelled) else []
+        found = found or [w for w, _ in vocabulary.with_romanized("bn", romanized_key(spelled), MAX_CORRECTIONS)]
         found = found or [w for w, _ in vocabulary.neighbours("bn", spelled, MAX_CORRECTIONS)]
         if found:
             return Revision(word, tuple(found), ROMANIZED, "bn")
