@@ -156,3 +156,10 @@ def test_hangul_is_spelled_as_its_two_set_keystrokes(word, keys, first_consonant
     assert keystrokes(word) == keys
     assert initials(word) == first_consonants
     assert keys_from_latin(latin) == keys
+
+
+@pytest.mark.parametrize("query", ["which paper did theresa may tell", "how did police link simpson to the killing"])
+def test_an_english_word_the_index_lacks_is_not_read_as_korean_or_bengali(index_set, query):
+    answer = search(index_set, query)
+    assert answer["lang"]["used"] == "en"
+    assert all(r["lang"] == "en" for r in answer.get("revised_words", []))

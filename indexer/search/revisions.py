@@ -59,22 +59,26 @@ class Revision:
 
 
 def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], requested: str):
-    """`parsed` with each plain word that matches nothing in `langs` replaced by what it was likely meant as,
-    and the revisions made; the same query and [] when every word matches or nothing better is known."""
+    """`parsed` with each plain word the vocabulary lacks replaced by what it was likely meant as (see the module's
+    docstring), and the revisions made; the same query and [] when every word is known or nothing better is."""
     vocabulary = vocabulary_of(index_set)
     if not vocabulary.languages:
         return parsed, []
-    clauses, revisions = list(parsed.clauses), []
+    unknown = {}  # clause number → (plain word the vocabulary lacks, whether it matches in the index all the same)
     for number, clause in enumerate(parsed.clauses):
-        if len(clause.alternatives) != 1 or clause.alternatives[0].kind != "words":
-            continue
-        word = clause.alternatives[0].text
-        if any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in langs):
-            continue
-        matched = any(_matches(index_set, vocabulary, lang, word) for lang in langs)
+        if len(clause.alternatives) == 1 and clause.alternatives[0].kind == "words":
+            word = clause.alternatives[0].text
+            if not any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in langs):
+                unknown[number] = word, any(_matches(index_set, vocabulary, lang, word) for lang in langs)
+    # Another language is guessed (dkssud → 안녕) only for a query of which no word matches: an English word the
+    # index lacks (probe) in an English question is no romanized Bengali.
+    lost = len(unknown) == len(parsed.clauses) and not any(matched for _, matched in unknown.values())
+    guessed = _guessed_languages(index_set, requested) if lost else set()
+    clauses, revisions = list(parsed.clauses), []
+    for number, (word, matched) in unknown.items():
         revision = _completion(vocabulary, word, langs) if number == len(parsed.clauses) - 1 else None
         if revision is None and not matched:
-            revision = _correction(vocabulary, word, langs, _guessed_languages(index_set, requested))
+            revision = _correction(vocabulary, word, langs, guessed)
         if revision is not None:
             revision = replace(revision, clause=number)
             kept = (word,) if matched else ()  # what the word matched itself stays searched, and listed first
