@@ -17,7 +17,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from indexer.align.paragraphs import align_paragraphs, estimate_length_models, profile_of, translation_groups
+from indexer.align.paragraphs import align_paragraphs, estimate_length_models
+from indexer.align.profiles import profile_of, translation_groups
 from indexer.align.store import LinkWriter
 from indexer.build.pipeline import build_index
 from indexer.corpus import read_corpus

@@ -6,13 +6,9 @@ import json
 
 import pytest
 
-from indexer.align.paragraphs import (
-    align_paragraphs,
-    candidate_confidence,
-    estimate_length_models,
-    profile_of,
-    translation_groups,
-)
+from indexer.align.candidates import candidate_confidence
+from indexer.align.paragraphs import align_paragraphs, estimate_length_models
+from indexer.align.profiles import profile_of, translation_groups
 from indexer.align.store import LinkReader, LinkWriter
 from indexer.build.pipeline import add_articles, remove_articles
 from indexer.corpus import read_corpus

@@ -7,10 +7,13 @@ import re
 
 import pytest
 
+from indexer.align.keys import keys_of
+from indexer.analysis import analyzer_for
 from indexer.analysis.names import name_key
 from indexer.build.pipeline import build_index, remove_articles
+from indexer.documents import Article
 from indexer.engine.index_set import open_index_set
-from indexer.related import coverage, related_articles
+from indexer.related import MIN_RELATED_SCORE, catalogue, coverage, related_articles
 from search_app import create_app
 
 from .conftest import run_cli
@@ -99,6 +102,41 @@ def test_a_korean_article_is_related_to_the_same_subject_in_several_languages_gr
     assert len(found["related"]) == len(stories), "one entry per story"
 
 
+@pytest.mark.parametrize(
+    ("article", "follow_up"), [("vote/ko", "passed"), ("vote/ko", "in-force"), ("passed/en", "vote")]
+)
+def test_a_story_and_its_follow_up_find_each_other_with_one_score_both_ways(related_index, article, follow_up):
+    index_set = open_index_set(related_index)
+    found = {story["group"]: story["score"] for story in related_articles(index_set, article)["related"]}
+    first_of_follow_up = next(d for d, card in catalogue(index_set).items() if card.group == follow_up)
+    back = {story["group"]: story["score"] for story in related_articles(index_set, first_of_follow_up)["related"]}
+    story = catalogue(index_set)[article].group
+    assert found[follow_up] >= MIN_RELATED_SCORE and back[story] == found[follow_up]
+
+
+@pytest.mark.parametrize("article", ["shark/en", "shark/ko", "cricket/bn", "budget/en"])
+def test_a_story_nothing_else_covers_has_an_empty_panel_that_says_so(related_index, client, article):
+    assert related_articles(open_index_set(related_index), article)["related"] == []
+    panel = related_panel(client.get(f"/articles/{article}").get_data(as_text=True))
+    assert "No related coverage found." in panel and "related-story" not in panel
+
+
+def test_the_readme_example_shows_no_unrelated_story(index_set):
+    # The seed story (social work in Cần Thơ) is the only one of its subject in seeds/: none of the NTREX stories is.
+    found = related_articles(index_set, "001_e7969bfd07bd7312")
+    assert found["related"] == [] and found["threshold"] == MIN_RELATED_SCORE
+    assert {t["doc_id"] for t in found["translations"]} >= {"000_aaa99257ef590384"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "base"), [("ko", "의원들은", "의원"), ("en", "members", "member"), ("bn", "সদস্যরা", "সদস্য")]
+)
+def test_an_article_counts_a_words_stem_not_the_word_and_its_stem(lang, word, base):
+    analyzer = analyzer_for(lang)
+    keys = keys_of(Article(f"x-{lang}", word, (word,), lang, "x"), lambda text: analyzer(text))
+    assert keys.terms == {base: 2}
+
+
 def test_the_articles_own_translations_are_listed_apart_not_as_related(related_index):
     found = related_articles(open_index_set(related_index), KOREAN)
     assert {t["doc_id"]: t["lang"] for t in found["translations"]} == {"vote/en": "en", "vote/bn": "bn"}
@@ -145,6 +183,7 @@ def test_coverage_filters_by_source_and_dates(related_index):
 def test_the_related_endpoint_answers_as_documented(client):
     data = validate(client.get(f"/api/v1/related/{KOREAN}?limit=1"), "/api/v1/related/{doc_id}")
     assert len(data["related"]) == 1 and data["article"]["doc_id"] == KOREAN
+    assert data["threshold"] == MIN_RELATED_SCORE and data["related"][0]["score"] >= data["threshold"]
     missing = client.get("/api/v1/related/no/such")
     assert validate(missing, "/api/v1/related/{doc_id}")["error"]["code"] == "not_found"
     bad = client.get(f"/api/v1/related/{KOREAN}?lang=xx-nope")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.analysis import GRAM, Token
+from indexer.analysis import GRAM, STEM, Token
 from indexer.analysis.names import name_keys
 from indexer.documents import Article
 
@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS article_terms (doc_id TEXT PRIMARY KEY, terms TEXT);
 
 @dataclass(frozen=True)
 class ArticleKeys:
-    """An article's transliterated name keys and its terms (grams left out) with their counts."""
+    """An article's transliterated name keys and its base forms (each word's stems, or the word) with their counts."""
 
     doc_id: str
     name_keys: frozenset[str]
@@ -38,8 +38,25 @@ def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> Ar
     as much as Whoosh's writer).
     """
     analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
-    terms = Counter(token.text for _, tokens in analyzed for token in tokens if token.role != GRAM)
+    terms = Counter(term for _, tokens in analyzed for term in base_forms(tokens))
     return ArticleKeys(article.id, name_keys(analyzed), dict(terms))
+
+
+def base_forms(tokens: Iterable[Token]) -> list[str]:
+    """Each word's stems, or the word itself when it has none (grams left out): 의원들은 counts as 의원.
+
+    A word and its stem counted both would make two articles sharing the stem look half as alike.
+    """
+    words: dict[int, str] = {}
+    stems: dict[int, list[str]] = defaultdict(list)
+    for token in tokens:
+        if token.role == STEM:
+            stems[token.pos].append(token.text)
+        elif token.role != GRAM:
+            words[token.pos] = token.text
+    return [term for pos, word in words.items() for term in stems.pop(pos, [word])] + [
+        term for found in stems.values() for term in found
+    ]
 
 
 def store_keys(db: sqlite3.Connection, keys: ArticleKeys) -> None:

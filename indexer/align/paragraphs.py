@@ -1,4 +1,4 @@
-"""Translation groups and paragraph alignment: which paragraphs of two translations say the same thing.
+"""Paragraph alignment: which paragraphs of two translations say the same thing.
 
 Translators merge, split and drop paragraphs but rarely sentences, so alignment runs on
 sentences: Gale–Church dynamic programming over lengths (the length ratio of each language
@@ -11,17 +11,12 @@ paragraphs of the other translation, or to none. Pure functions over plain recor
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from functools import cached_property
 from itertools import combinations
-from typing import NamedTuple
 
-from indexer.analysis import fold_digits
-from indexer.documents import Article
+from indexer.align.profiles import Profile, Sentence
 
 # Bead shapes (source sentences, target sentences) and their prior probabilities (Gale & Church 1993).
 BEAD_PRIORS = {
@@ -54,82 +49,6 @@ CONFIDENCE_SCALE = 4.0
 # A paragraph link needs at least this share of the source paragraph's length.
 MIN_LINK_SHARE = 0.05
 
-_SENTENCE_END = re.compile(r"(?<=[.!?।॥۔؟])[\"'”’»」』)]*\s+|(?<=[。！？])[”」』）]*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Z]")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_QUOTES = re.compile(r"[\"“”«»「」『』„]")
-# Candidate translations: telling anchors they must share, and the least confidence worth recording.
-CANDIDATE_MIN_SHARED = 2
-CANDIDATE_MIN_CONFIDENCE = 0.3
-# Days apart two translations may be published without doubt, and the scale doubt grows on after that.
-CANDIDATE_DATE_SLACK_DAYS = 3
-CANDIDATE_DATE_SCALE_DAYS = 14
-# How much a missing publication date weakens a candidate.
-UNDATED_AGREEMENT = 0.9
-# The anchor every sentence holding a quotation carries.
-QUOTE_ANCHOR = '"'
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence as alignment sees it: its length in characters and its anchors."""
-
-    length: int
-    anchors: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What alignment needs of one article: its sentences paragraph by paragraph, and its anchors."""
-
-    id: str
-    lang: str
-    group: str
-    published: str
-    title_anchors: frozenset[str]
-    paragraphs: tuple[tuple[Sentence, ...], ...]
-
-    @cached_property
-    def paragraph_lengths(self) -> tuple[int, ...]:
-        """Characters in each paragraph."""
-        return tuple(sum(s.length for s in paragraph) for paragraph in self.paragraphs)
-
-    @cached_property
-    def paragraph_anchors(self) -> tuple[frozenset[str], ...]:
-        """The anchors of each paragraph."""
-        return tuple(frozenset().union(*(s.anchors for s in paragraph)) for paragraph in self.paragraphs)
-
-    @property
-    def length(self) -> int:
-        """Characters in the article's paragraphs."""
-        return sum(self.paragraph_lengths)
-
-    @cached_property
-    def anchors(self) -> frozenset[str]:
-        """Every anchor of the article, headline included."""
-        return self.title_anchors.union(*self.paragraph_anchors)
-
-    @cached_property
-    def candidate_anchors(self) -> frozenset[str]:
-        """The anchors that tell untagged translations apart: names, acronyms, URLs, numbers of 2+ digits."""
-        return frozenset(a for a in self.anchors if a != QUOTE_ANCHOR and not (a.isdigit() and len(a) < 2))
-
-
-class CandidateProfile(NamedTuple):
-    """What candidate search reads of an article: far less than a Profile, so it is cheap to load for every pair.
-
-    A named tuple, not a dataclass: a build makes one per pair of articles scored (millions).
-    """
-
-    id: str
-    lang: str
-    group: str
-    published: str
-    length: int
-    candidate_anchors: frozenset[str]
-
 
 @dataclass(frozen=True)
 class LengthModel:
@@ -145,61 +64,6 @@ class ParagraphLinks:
 
     indexes: tuple[int, ...]
     confidence: float
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split a paragraph after sentence-final punctuation (`.`, `।`, `。` …); text without any stays whole."""
-    return [part for part in _SENTENCE_END.split(paragraph) if part.strip()]
-
-
-def anchors_of(text: str, latin_script: bool = False) -> frozenset[str]:
-    """Return what survives translation: folded numbers, Latin-script names and acronyms, URLs, quotes.
-
-    In Latin-script text (`latin_script`) only capitalized words can be names.
-
-    >>> sorted(anchors_of("২৩টি ক্লাব, ১,০০০ সদস্য: ANH PHUONG"))
-    ['1000', '23', 'anh', 'phuong']
-    """
-    found = set()
-    for url in _URL.findall(text):
-        found.add(url.rstrip(".,)").lower())
-    text = _URL.sub(" ", text)
-    for number in _NUMBER.findall(fold_digits(text)):
-        found.add(re.sub(r"[.,]", "", number))
-    for word in _LATIN_WORD.findall(text):
-        if not latin_script or word[0].isupper():
-            found.add(word.lower())
-    if _QUOTES.search(text):
-        found.add(QUOTE_ANCHOR)
-    return frozenset(found)
-
-
-def _is_latin_text(text: str) -> bool:
-    letters = _LETTERS.findall(text)
-    return bool(letters) and len(_LATIN_WORD.findall(text)) * 2 > len(letters)
-
-
-def profile_of(article: Article) -> Profile:
-    """Reduce an article to what alignment needs: sentence lengths and anchors, paragraph by paragraph."""
-    latin = _is_latin_text(" ".join((article.title, *article.paragraphs[:1])))
-    paragraphs = tuple(
-        tuple(Sentence(_length(s), anchors_of(s, latin)) for s in split_sentences(p) or [p]) for p in article.paragraphs
-    )
-    title_anchors = anchors_of(article.title, latin)
-    return Profile(article.id, article.lang, article.group, article.published, title_anchors, paragraphs)
-
-
-def _length(text: str) -> int:
-    """Characters without spaces: scripts written without spaces compare fairly."""
-    return max(1, len(text) - text.count(" "))
-
-
-def translation_groups(profiles: Iterable[Profile]) -> dict[str, list[Profile]]:
-    """Group articles into stories by their group key (by default their source URL)."""
-    groups: dict[str, list[Profile]] = defaultdict(list)
-    for profile in profiles:
-        groups[profile.group].append(profile)
-    return dict(groups)
 
 
 def estimate_length_models(groups: Iterable[list[tuple[str, int]]]) -> dict[tuple[str, str], LengthModel]:
@@ -431,24 +295,10 @@ def _backtrack(back: list[dict], n: int, m: int) -> list[tuple[int, int, int, in
     return beads
 
 
-def candidate_confidence(
-    source: Profile | CandidateProfile, other: Profile | CandidateProfile, model: LengthModel | None = None
-) -> float:
-    """How likely two articles outside one story are translations: shared anchors, lengths, dates (0 to 1)."""
-    mine, theirs = source.candidate_anchors, other.candidate_anchors
-    shared = len(mine & theirs)
-    if shared < CANDIDATE_MIN_SHARED or source.lang == other.lang:
+def alignment_confidence(profile: Profile, paragraphs: list[ParagraphLinks]) -> float:
+    """How well an article aligns with another: its paragraphs' link confidences, weighted by their length."""
+    lengths = profile.paragraph_lengths
+    total = sum(lengths)
+    if not total:
         return 0.0
-    overlap = shared / min(len(mine), len(theirs))
-    expected = (model or LengthModel(1.0)).ratio * source.length
-    length_agreement = min(expected, other.length) / max(expected, other.length, 1)
-    confidence = overlap * length_agreement * _date_agreement(source.published, other.published)
-    return round(confidence, 3) if confidence >= CANDIDATE_MIN_CONFIDENCE else 0.0
-
-
-def _date_agreement(first: str, second: str) -> float:
-    """1 for articles published within a few days of each other, less the further apart they are."""
-    if not first or not second:
-        return UNDATED_AGREEMENT
-    days = abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)
-    return math.exp(-max(0, days - CANDIDATE_DATE_SLACK_DAYS) / CANDIDATE_DATE_SCALE_DAYS)
+    return round(sum(length * found.confidence for length, found in zip(lengths, paragraphs, strict=True)) / total, 3)

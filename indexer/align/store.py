@@ -16,18 +16,16 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
-from indexer.align.keys import NAME_KEYS_SCHEMA, ArticleKeys, store_keys
-from indexer.align.paragraphs import (
+from indexer.align.candidates import (
+    CANDIDATE_MIN_OVERLAP,
     CANDIDATE_MIN_SHARED,
     CandidateProfile,
-    LengthModel,
-    Profile,
-    Sentence,
-    align_paragraphs,
     candidate_confidence,
-    estimate_length_models,
-    profile_of,
+    plausible_candidate,
 )
+from indexer.align.keys import NAME_KEYS_SCHEMA, ArticleKeys, store_keys
+from indexer.align.paragraphs import LengthModel, align_paragraphs, alignment_confidence, estimate_length_models
+from indexer.align.profiles import Profile, Sentence, profile_of
 from indexer.documents import Article
 from indexer.generations import IndexDirError
 
@@ -40,8 +38,6 @@ class StoreUnreadable(IndexDirError):
     silently empty list of translations or related stories."""
 
 
-# Candidate translations shown per article, most likely first.
-CANDIDATES_SHOWN = 5
 # Anchors found in more articles than this say nothing about which two are translations.
 MAX_ANCHOR_ARTICLES = 200
 
@@ -64,13 +60,14 @@ CREATE INDEX IF NOT EXISTS candidates_other ON candidates (other_id);
 """
 # A writer's work in progress, in temporary tables so that its memory does not grow with the corpus:
 # the stories to realign; the articles to look for candidates of, as candidate search reads them
-# (`CandidateProfile`, anchors joined by _ANCHOR_SEPARATOR); which articles have anchors few others have.
+# (`CandidateProfile`, anchors joined by _ANCHOR_SEPARATOR); which articles have anchors few others have, how many.
 _PENDING_SCHEMA = """
 CREATE TEMP TABLE stories (grp TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TEMP TABLE changed (
     doc_id TEXT PRIMARY KEY, lang TEXT, grp TEXT, published TEXT, length INTEGER, anchors TEXT
 ) WITHOUT ROWID;
 CREATE TEMP TABLE telling (anchor TEXT, doc_id TEXT, PRIMARY KEY (anchor, doc_id)) WITHOUT ROWID;
+CREATE TEMP TABLE telling_counts (doc_id TEXT PRIMARY KEY, anchors INTEGER) WITHOUT ROWID;
 """
 _ANCHOR_SEPARATOR = "\x1f"  # whitespace: no anchor holds one
 
@@ -106,6 +103,7 @@ class LinkWriter:
         self.db.executescript(_SCHEMA)
         self.db.executescript(NAME_KEYS_SCHEMA)
         self.db.executescript(_PENDING_SCHEMA)
+        self._decoded: dict[str, Profile] = {}
 
     def add(self, article: Article) -> None:
         """Record (or replace) an article's profile; its story, and the one it left, get realigned."""
@@ -155,6 +153,19 @@ class LinkWriter:
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM article_terms WHERE doc_id = ?", (doc_id,))
+        self._requeue_candidates(row[0])
+
+    def _requeue_candidates(self, group: str) -> None:
+        """Look again for candidates of a story that lost an article: its language may now be open to them."""
+        members = [doc_id for (doc_id,) in self.db.execute("SELECT doc_id FROM profiles WHERE grp = ?", (group,))]
+        for member in members:
+            self.db.execute("DELETE FROM candidates WHERE doc_id = ? OR other_id = ?", (member, member))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO changed SELECT doc_id, lang, grp, json_extract(profile, '$[0]'), length, "
+            "(SELECT group_concat(anchor, ?) FROM anchors WHERE anchors.doc_id = profiles.doc_id) "
+            "FROM profiles WHERE doc_id = ?",
+            [(_ANCHOR_SEPARATOR, member) for member in members],
+        )
 
     def align(self) -> None:
         """Realign every story touched and look for candidate translations of every article added.
@@ -194,6 +205,12 @@ class LinkWriter:
         rows = self.db.execute(f"SELECT doc_id, lang, grp, profile FROM profiles WHERE {where}", values)
         return [_decode(*row) for row in rows]
 
+    def _profile(self, doc_id: str) -> Profile:
+        """One article's profile, decoded once per writer: candidate search reads the same ones again and again."""
+        if doc_id not in self._decoded:
+            self._decoded[doc_id] = self._profiles("doc_id = ?", (doc_id,))[0]
+        return self._decoded[doc_id]
+
     def _realign(self, group: str, models: dict[tuple[str, str], LengthModel]) -> None:
         self.db.execute("DELETE FROM links WHERE grp = ?", (group,))
         self.db.execute("DELETE FROM translations WHERE grp = ?", (group,))
@@ -207,7 +224,7 @@ class LinkWriter:
                     links[one.id, number].append({**entry, "confidence": found.confidence})
                 self.db.execute(
                     "INSERT INTO translations VALUES (?, ?, ?, ?, ?)",
-                    (one.id, other.id, other.lang, group, _story_confidence(one, paragraphs)),
+                    (one.id, other.id, other.lang, group, alignment_confidence(one, paragraphs)),
                 )
         self.db.executemany(
             "INSERT INTO links VALUES (?, ?, ?, ?)",
@@ -228,9 +245,18 @@ class LinkWriter:
             "(SELECT anchor FROM anchors GROUP BY anchor HAVING COUNT(*) <= ?)",
             (MAX_ANCHOR_ARTICLES,),
         )
+        self.db.execute("INSERT INTO telling_counts SELECT doc_id, COUNT(*) FROM telling GROUP BY doc_id")
         for source in map(_candidate_profile, self.db.execute("SELECT * FROM changed ORDER BY doc_id")):
-            for other in self._sharing_anchors(source):
-                confidence = candidate_confidence(source, other, models.get((source.lang, other.lang)))
+            plausible = [
+                o for o in self._sharing_anchors(source) if plausible_candidate(source, o, models.get(_pair(source, o)))
+            ]
+            if not plausible:
+                continue
+            profile = self._profiles("doc_id = ?", (source.id,))[0]
+            for other in plausible:
+                # Aligned in the order of their ids, so that an update scores a pair as a fresh build does.
+                first, second = sorted((profile, self._profile(other.id)), key=lambda p: p.id)
+                confidence = candidate_confidence(first, second, models.get((first.lang, second.lang)))
                 if confidence > 0:
                     self.db.executemany(
                         "INSERT INTO candidates VALUES (?, ?, ?, ?)",
@@ -241,21 +267,39 @@ class LinkWriter:
                     )
 
     def _sharing_anchors(self, source: CandidateProfile) -> list[CandidateProfile]:
-        """Articles of other stories and languages sharing enough telling anchors with `source`.
+        """Articles worth aligning with `source`: sharing enough telling anchors, in a language neither story has.
 
-        Two changed articles are scored once, from the first by id (the confidence depends on
-        which is the source); an article left unchanged is read from its stored profile.
+        Enough is CANDIDATE_MIN_SHARED, or CANDIDATE_MIN_OVERLAP of the telling anchors of the one with fewer
+        (a short article has one or two). Two changed articles are scored once, from the first by id; an
+        article left unchanged is read from its stored profile.
         """
         rows = self.db.execute(
             "SELECT p.doc_id, p.lang, p.grp, coalesce(c.published, json_extract(p.profile, '$[0]')), p.length, "
             "coalesce(c.anchors, (SELECT group_concat(anchor, ?) FROM anchors WHERE anchors.doc_id = p.doc_id)) "
-            "FROM (SELECT other.doc_id FROM anchors mine JOIN telling other USING (anchor) WHERE mine.doc_id = ? "
-            "GROUP BY other.doc_id HAVING COUNT(*) >= ?) "
-            "JOIN profiles p USING (doc_id) LEFT JOIN changed c USING (doc_id) "
-            "WHERE p.grp != ? AND p.lang != ? AND (p.doc_id > ? OR c.doc_id IS NULL)",
-            (_ANCHOR_SEPARATOR, source.id, CANDIDATE_MIN_SHARED, source.group, source.lang, source.id),
+            "FROM (SELECT other.doc_id, COUNT(*) AS shared FROM anchors mine JOIN telling other USING (anchor) "
+            "WHERE mine.doc_id = ? GROUP BY other.doc_id) found "
+            "JOIN telling_counts theirs USING (doc_id) JOIN profiles p USING (doc_id) "
+            "LEFT JOIN changed c USING (doc_id) "
+            "WHERE (found.shared >= ? OR found.shared >= ? * min(theirs.anchors, "
+            "(SELECT anchors FROM telling_counts WHERE doc_id = ?))) "
+            "AND p.lang NOT IN (SELECT lang FROM profiles WHERE grp = ?) "
+            "AND ? NOT IN (SELECT lang FROM profiles WHERE grp = p.grp) AND (p.doc_id > ? OR c.doc_id IS NULL)",
+            (
+                _ANCHOR_SEPARATOR,
+                source.id,
+                CANDIDATE_MIN_SHARED,
+                CANDIDATE_MIN_OVERLAP,
+                source.id,
+                source.group,
+                source.lang,
+                source.id,
+            ),
         )
         return [_candidate_profile(row) for row in rows]
+
+
+def _pair(source: CandidateProfile, other: CandidateProfile) -> tuple[str, str]:
+    return source.lang, other.lang
 
 
 def _candidate_profile(row: tuple) -> CandidateProfile:
@@ -263,15 +307,6 @@ def _candidate_profile(row: tuple) -> CandidateProfile:
     return CandidateProfile(
         doc_id, lang, group, published, length, frozenset(anchors.split(_ANCHOR_SEPARATOR) if anchors else ())
     )
-
-
-def _story_confidence(profile: Profile, paragraphs: list) -> float:
-    """How well an article aligns with one translation: its paragraphs' confidences, weighted by length."""
-    lengths = profile.paragraph_lengths
-    total = sum(lengths)
-    if not total:
-        return 0.0
-    return round(sum(length * found.confidence for length, found in zip(lengths, paragraphs, strict=True)) / total, 3)
 
 
 @lru_cache(maxsize=64)
@@ -332,11 +367,18 @@ class LinkReader:
         return [{"doc_id": other, "lang": lang, "confidence": confidence} for other, lang, confidence in rows]
 
     def candidates(self, doc_id: str) -> list[dict]:
-        """Articles outside the story that look like translations of it, most likely first."""
+        """Articles outside the story that look like translations of it: the likeliest one per language, best first.
+
+        None in a language the article's story already has, nor one whose own story has the article's language.
+        """
         rows = self._query(
-            "SELECT other_id, other_lang, confidence FROM candidates WHERE doc_id = ? "
-            "ORDER BY confidence DESC, other_id LIMIT ?",
-            (doc_id, CANDIDATES_SHOWN),
+            "SELECT c.other_id, c.other_lang, max(c.confidence) FROM candidates c "
+            "JOIN profiles mine ON mine.doc_id = c.doc_id JOIN profiles theirs ON theirs.doc_id = c.other_id "
+            "WHERE c.doc_id = ? "
+            "AND c.other_lang NOT IN (SELECT lang FROM profiles WHERE grp = mine.grp) "
+            "AND mine.lang NOT IN (SELECT lang FROM profiles WHERE grp = theirs.grp) "
+            "GROUP BY c.other_lang ORDER BY max(c.confidence) DESC, c.other_lang",
+            (doc_id,),
         )
         return [{"doc_id": other, "lang": lang, "confidence": confidence} for other, lang, confidence in rows]
 

@@ -36,6 +36,9 @@ _CONSONANT_CLASSES = str.maketrans(
 _NOT_LETTER = re.compile(r"[^a-z]")
 _VOWEL_LIKE = re.compile(r"[aeiouyhw]")  # vowels, and the glides and h that scripts add or drop
 _REPEATS = re.compile(r"(.)\1+")
+# What ends a sentence, and what may open one before its first word.
+_SENTENCE_ENDS = ".!?…:"
+_OPENING = "\"'“‘«([ "
 
 
 class _Transliterator:
@@ -67,8 +70,8 @@ def name_key(word: str) -> str:
 def name_keys(analyzed: Iterable[tuple[str, Iterable[Token]]]) -> frozenset[str]:
     """Return the name keys of an article's words and stems, given (text, its tokens) for each of its texts.
 
-    In Latin-script text only capitalized words can be names; in other scripts, which
-    mark no capitals, every word is kept and rarity weighting sorts names from the rest.
+    In Latin-script text only capitalized words can be names, and not at a sentence's start (In, He);
+    in other scripts, which mark no capitals, every word is kept and rarity weighting sorts names from the rest.
     """
     analyzed = list(analyzed)
     latin = dominant_script("\n".join(text for text, _ in analyzed)[:SCRIPT_SAMPLE]) == "Latn"
@@ -79,7 +82,13 @@ def name_keys(analyzed: Iterable[tuple[str, Iterable[Token]]]) -> frozenset[str]
                 continue
             if not latin:
                 words.add(token.text)
-            elif text[token.start : token.start + 1].isupper():
+            elif text[token.start : token.start + 1].isupper() and not _starts_sentence(text, token.start):
                 words.add(text[token.start : token.end])
     keys = {KEY_PREFIX + key for key in map(name_key, words) if len(key) >= MIN_KEY_LENGTH}
     return frozenset(keys)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` begins its text or a sentence (after . ! ? and any quote or bracket)."""
+    before = text[:start].rstrip().rstrip(_OPENING)
+    return not before or before[-1] in _SENTENCE_ENDS
