@@ -11,7 +11,7 @@ from indexer.engine.index_set import IndexSet, LiveIndexSet
 from indexer.engine.shards import open_any_index_set, shards_option
 from indexer.generations import IndexDirError, served_generation
 from indexer.languages import UnknownLanguage, canonical_language, english_name, native_name
-from indexer.related import coverage, related_articles
+from indexer.related import collection_summary, coverage, related_articles
 from indexer.search import (
     DEFAULT_SUGGESTIONS,
     MAX_LIMIT,
@@ -22,10 +22,15 @@ from indexer.search import (
     suggest,
     warm,
 )
+from indexer.search.freshness import MAX_RECENCY_DAYS, SORT_CHOICES
 from indexer.search.query import MAX_QUERY_LENGTH
+from indexer.search.stories import COLLAPSE_CHOICES
 
 __all__ = [
+    "COLLAPSE_CHOICES",
     "DEFAULT_SUGGESTIONS",
+    "MAX_RECENCY_DAYS",
+    "SORT_CHOICES",
     "MAX_LIMIT",
     "MAX_OFFSET",
     "MAX_SUGGESTIONS",
@@ -39,6 +44,7 @@ __all__ = [
     "add_articles",
     "build_index",
     "canonical_language",
+    "collection_summary",
     "coverage",
     "english_name",
     "get_article",

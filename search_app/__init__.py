@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from indexer import LiveIndexSet, open_any_index_set
+from search_app.home import EXAMPLE_SEARCHES
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
         INDEX_DIR="var/index",
         MAX_CONTENT_LENGTH=64 * 1024,  # the API only reads query strings: a large body is refused with 413
         LANGUAGES=["en", "bn", "ko"],  # interface languages, first is the default
+        EXAMPLE_SEARCHES=EXAMPLE_SEARCHES,  # (language, words) offered on the home page when they find something
     )
     app.config.from_prefixed_env("SETU")
     app.config.update(config or {})

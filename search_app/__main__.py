@@ -13,11 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from gunicorn.app.base import BaseApplication
-from waitress import serve
-
 from indexer import IndexDirError, served_generation, warm
 from search_app import create_app
+from search_app.servers import PreforkServer, port_problem, waitress_server
 
 # Threads per server process: searches are CPU-bound in Python, so a few suffice.
 SERVER_THREADS = 4
@@ -40,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     except IndexDirError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    problem = port_problem(args.host, args.port)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     if args.cluster:
         return _serve_on_cluster(args)
     app = create_app({"INDEX_DIR": str(args.index_dir)})
@@ -47,39 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     serving = f"Setu is serving {args.index_dir} at http://{args.host}:{args.port}/"
     if args.workers > 1:
         return PreforkServer(app, args, serving).run() or 0
+    server = waitress_server(app, args.host, args.port, args.threads)
     print(serving, flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="setu")
+    server.run()
     return 0
-
-
-class PreforkServer(BaseApplication):
-    """gunicorn around an app already built (and warmed) in this process, forked into `--workers` processes."""
-
-    def __init__(self, app, args, serving: str):
-        self.application = app
-        self.options = {
-            "bind": f"{args.host}:{args.port}",
-            "workers": args.workers,
-            "threads": args.threads,
-            "worker_class": "gthread",
-            "preload_app": True,
-            "accesslog": None,
-            "control_socket_disable": True,
-            "graceful_timeout": 3,  # a stopped server stops: searches take milliseconds
-            # No request-line limit of gunicorn's own (8 KB at most, or none): its 414 is an HTML page, while
-            # the app refuses an overlong query itself with the JSON error shape (a 500-character Bengali
-            # query is already 4.5 KB percent-encoded).
-            "limit_request_line": 0,
-            "when_ready": lambda server: print(serving, flush=True),
-        }
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        return self.application
 
 
 def _serve_on_cluster(args) -> int:
@@ -93,8 +66,9 @@ def _serve_on_cluster(args) -> int:
         indexes = LiveClusterIndexSet(args.index_dir, cluster)
         indexes.current()  # place the shard searchers before the first request
         app = create_app({"INDEX_DIR": str(args.index_dir), "CLUSTER_INDEXES": indexes})
+        server = waitress_server(app, args.host, args.port, args.threads)
         print(f"Setu is serving {args.index_dir} on {args.cluster} at http://{args.host}:{args.port}/", flush=True)
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="setu")
+        server.run()
     return 0
 
 

@@ -47,7 +47,7 @@ def allow_cross_origin_reads(response: Response) -> Response:
 def search_endpoint():
     """Ranked, highlighted passages with their translations' linked passages."""
     checked = params.search_params(request)
-    return jsonify(search(served_indexes(), checked.q, checked.lang, checked.limit, checked.offset, checked.per))
+    return jsonify(search(served_indexes(), **checked.search_arguments()))
 
 
 @blueprint.get("/suggest")

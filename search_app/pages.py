@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
+from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
-from flask_babel import Babel, format_date, get_locale
+from flask_babel import Babel, get_locale
 from markupsafe import Markup
 
 from indexer import coverage, get_article, native_name, related_articles, search
 from search_app import params
 from search_app.api import COVERAGE_SHOWN, coverage_filters, language_list, served_indexes
 from search_app.errors import BadParameter
+from search_app.home import home_page
+from search_app.narrowing import filter_rows, sort_links
+from search_app.numerals import local_number, reader_date, reader_month
 
 blueprint = Blueprint("pages", __name__)
 
@@ -49,7 +52,8 @@ def register(app: Flask) -> None:
         language_label=language_label,
         get_locale=get_locale,
     )
-    app.jinja_env.filters.update(web_url=web_url, reader_date=reader_date)
+    app.jinja_env.globals.update(local_number=local_number)
+    app.jinja_env.filters.update(web_url=web_url, reader_date=reader_date, reader_month=reader_month)
     app.register_blueprint(blueprint)
 
 
@@ -102,32 +106,23 @@ def web_url(url: str | None) -> str | None:
     return cleaned if cleaned.lower().startswith(("http://", "https://")) else None
 
 
-def reader_date(published: str | None) -> str | None:
-    """A publication date in the reader's language; text that is not a date is shown as it is."""
-    if not published:
-        return None
-    try:
-        return format_date(date.fromisoformat(published[:10]), "medium")
-    except ValueError:
-        return published
-
-
 @blueprint.get("/")
 def search_page():
     """The search box and, for a query, its results, or suggestions when there are none."""
     indexes = served_indexes()
     query, chosen_lang = request.args.get("q", ""), request.args.get("lang", "auto")
-    results, pages, alternatives, problem = None, None, None, None
+    results, pages, alternatives, problem, narrowing = None, None, None, None, None
     if query.strip():
         try:
-            checked = params.search_params(request)
+            checked = replace(params.search_params(request), facets=True)  # the page's filters are its facets
         except BadParameter as error:
             problem = error.description
         else:
             chosen_lang = checked.lang
-            results = search(indexes, checked.q, checked.lang, checked.limit, checked.offset, checked.per)
+            results = search(indexes, **checked.search_arguments())
             pages = page_links(checked, results["total"])
             alternatives = suggestions(checked, results["lang"]["used"]) if not results["total"] else None
+            narrowing = narrowing_links(checked, results.get("facets"))
     page = render_template(
         "search.html",
         query=query,
@@ -137,8 +132,26 @@ def search_page():
         pages=pages,
         suggestions=alternatives,
         problem=problem,
+        narrowing=narrowing,
+        home=None if query.strip() else home_page(indexes, current_app.config["EXAMPLE_SEARCHES"]),
     )
     return page, 400 if problem else 200
+
+
+def narrowing_links(checked: params.SearchParams, facets: dict | None) -> dict:
+    """The filters (facet values as narrowed searches) and, when some hit has a date, the sort orders."""
+
+    def link(**changes) -> str:
+        return page_url("pages.search_page", **search_args(checked, **changes))
+
+    dated = bool(facets and facets["month"])
+    return {"filters": filter_rows(checked, facets, link), "sorts": sort_links(checked, link) if dated else []}
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """The site icon where browsers look for it first (an SVG: every current browser draws one)."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @blueprint.get("/articles/<path:doc_id>")
@@ -196,7 +209,8 @@ def coverage_pages(filters: dict, total: int) -> dict:
 
 def search_args(checked: params.SearchParams, **changes) -> dict:
     """The URL parameters of a search, with `changes`, leaving out defaults so links stay short."""
-    args = {"q": checked.q, "lang": checked.lang, "limit": checked.limit, "offset": checked.offset, "per": checked.per}
+    names = ("lang", "limit", "offset", "per", "collapse", "sort", "recency")
+    args = {"q": checked.q, **{name: getattr(checked, name) for name in names}}
     args.update(changes)
     defaults = params.SearchParams(q="")
     return {name: value for name, value in args.items() if name == "q" or value != getattr(defaults, name)}

@@ -8,17 +8,21 @@ from urllib.parse import unquote_to_bytes
 from flask import Request
 
 from indexer import (
+    COLLAPSE_CHOICES,
     DEFAULT_SUGGESTIONS,
     MAX_LIMIT,
     MAX_OFFSET,
     MAX_QUERY_LENGTH,
+    MAX_RECENCY_DAYS,
     MAX_SUGGESTIONS,
+    SORT_CHOICES,
     UnknownLanguage,
     canonical_language,
 )
 from search_app.errors import BadParameter
 
 PER_CHOICES = ("article", "passage")
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 # Longest text the suggestion endpoint completes, in characters: a search box's typing, not a document.
 MAX_SUGGEST_LENGTH = 100
 
@@ -32,6 +36,19 @@ class SearchParams:
     limit: int = 10
     offset: int = 0
     per: str = "article"
+    collapse: str | None = None  # None: by story when several languages are searched
+    sort: str = "relevance"
+    recency: int | None = None
+    facets: bool = False
+
+    def search_arguments(self) -> dict:
+        """The keyword arguments of `indexer.search` for this request."""
+        return {
+            "query": self.q,
+            **{name: getattr(self, name) for name in ("lang", "limit", "offset", "per", "collapse", "sort")},
+            "recency": self.recency,
+            "facets": self.facets,
+        }
 
 
 def check_query_string(request: Request) -> None:
@@ -63,6 +80,24 @@ def integer(request: Request, name: str, default: int, low: int, high: int) -> i
     if not low <= value <= high:
         raise BadParameter(f"parameter {name!r} must be between {low} and {high}")
     return value
+
+
+def choice(request: Request, name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    """Return a parameter that must be one of `choices`."""
+    value = single(request, name, default)
+    if value is not None and value not in choices:
+        raise BadParameter(f"parameter {name!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+def boolean(request: Request, name: str, default: bool) -> bool:
+    """Return a true/false (or 1/0) parameter."""
+    text = single(request, name)
+    if text is None:
+        return default
+    if text.lower() not in BOOLEANS:
+        raise BadParameter(f"parameter {name!r} must be true or false")
+    return BOOLEANS[text.lower()]
 
 
 def language(request: Request, name: str = "lang", default: str = "auto", extra: tuple = ("auto", "all")) -> str:
@@ -99,7 +134,8 @@ def suggest_params(request: Request) -> SuggestParams:
 
 
 def search_params(request: Request) -> SearchParams:
-    """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per."""
+    """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per, collapse, sort,
+    recency (a half-life in days), facets."""
     check_query_string(request)
     q = (single(request, "q") or "").strip()
     if not q:
@@ -109,10 +145,15 @@ def search_params(request: Request) -> SearchParams:
     per = single(request, "per", "article")
     if per not in PER_CHOICES:
         raise BadParameter("parameter 'per' must be 'article' or 'passage'")
+    recency = integer(request, "recency", 0, 1, MAX_RECENCY_DAYS) if single(request, "recency") else None
     return SearchParams(
         q=q,
         lang=language(request),
         limit=integer(request, "limit", 10, 1, MAX_LIMIT),
         offset=integer(request, "offset", 0, 0, MAX_OFFSET),
         per=per,
+        collapse=choice(request, "collapse", COLLAPSE_CHOICES, None),
+        sort=choice(request, "sort", SORT_CHOICES, "relevance"),
+        recency=recency,
+        facets=boolean(request, "facets", False),
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,13 +20,17 @@ from indexer.engine.index_set import open_index_set
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SEEDS = ROOT / "seeds"
+# The dated corpus (facets, date order, recency): beside tests/data, whose exact counts other tests pin.
+DATED = ROOT / "tests" / "dated"
+# What the session index holds.
+SESSION_CORPORA = (DATA, DATED, SEEDS)
 
 
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Path:
-    """An index directory built from the hand-made test corpus and the bundled seeds."""
+    """An index directory built from the hand-made test corpora and the bundled seeds."""
     index_dir = tmp_path_factory.mktemp("index")
-    build_index(index_dir, [DATA, SEEDS])
+    build_index(index_dir, list(SESSION_CORPORA))
     return index_dir
 
 
@@ -66,9 +72,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built_index):
-    """The real WSGI server (`python -m search_app`) on 127.0.0.1, stopped when the session ends."""
+@contextmanager
+def serving(index_dir: Path, workers: str = "1"):
+    """The real WSGI server (`python -m search_app`: waitress for one worker, gunicorn for more) on 127.0.0.1."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -76,11 +82,13 @@ def live_server(built_index):
             "-m",
             "search_app",
             "--index-dir",
-            str(built_index),
+            str(index_dir),
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            workers,
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -103,3 +111,10 @@ def live_server(built_index):
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(built_index):
+    """The real WSGI server on 127.0.0.1 with its default workers, stopped when the session ends."""
+    with serving(built_index, str(os.cpu_count() or 1)) as base:
+        yield base

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import threading
 from pathlib import Path
@@ -172,25 +173,45 @@ def test_a_rebuild_is_served_without_restart_and_without_a_failed_request(tmp_pa
     assert client.get("/api/v1/search?q=Mayor&lang=en").get_json()["total"] == 1
 
 
+README_SERVER = "http://127.0.0.1:8000"
+
+
 def readme_api_examples() -> list[str]:
+    """The README's curl lines, as a reader would paste them."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- api-examples -->", 1)[1].split("```")[1]
-    return [line.removeprefix("GET ").strip() for line in block.splitlines() if line.startswith("GET ")]
+    return [line.strip() for line in block.splitlines() if line.startswith("curl ")]
 
 
-@pytest.mark.parametrize("path", readme_api_examples())
-def test_the_readme_api_examples_work(client, path):
-    base, _, query = path.partition("?")
-    response = client.get(base + ("?" + "&".join(_encode(pair) for pair in query.split("&")) if query else ""))
+def curl_request(line: str) -> tuple[str, str]:
+    """The path and query string a README curl line sends (-G: every -d and --data-urlencode in the query)."""
+    words, parts, url = shlex.split(line)[1:], [], None
+    while words:
+        word = words.pop(0)
+        if word in ("-d", "--data-urlencode"):
+            name, _, value = words.pop(0).partition("=")
+            parts.append(f"{name}={quote(value) if word == '--data-urlencode' else value}")
+        elif word.startswith(README_SERVER):
+            url = word.removeprefix(README_SERVER)
+    assert url is not None, f"no {README_SERVER} address in {line!r}"
+    return url, "&".join(parts)
+
+
+def listed(data: dict) -> int:
+    """How many results an example's answer lists (hits, paragraphs, stories, languages...)."""
+    if "status" in data:  # /healthz
+        return data["articles"]
+    return next(len(data[key]) for key in ("hits", "paragraphs", "related", "stories", "languages") if key in data)
+
+
+@pytest.mark.parametrize("line", readme_api_examples())
+def test_the_readme_api_examples_return_results(client, line):
+    base, query = curl_request(line)
+    response = client.get(f"{base}?{query}" if query else base)
     assert response.status_code == 200
     templated = [path for path in OPENAPI["paths"] if path.endswith("/{doc_id}")]
     template = next((t for t in templated if base.startswith(t.removesuffix("{doc_id}"))), base)
-    validate(response, template)
-
-
-def _encode(pair: str) -> str:
-    name, _, value = pair.partition("=")
-    return f"{name}={quote(value)}"
+    assert listed(validate(response, template)) > 0
 
 
 def copy_of_index(built_index: Path, tmp_path: Path) -> tuple[Path, Path]:
@@ -219,3 +240,9 @@ def test_a_missing_alignment_store_is_reported_and_search_still_answers(built_in
     hits = client.get("/api/v1/search", query_string={"q": "사회복지"}).get_json()["hits"]
     assert hits and hits[0]["translations"] == []
     assert "alignment.sqlite is missing" in caplog.text
+
+
+@pytest.mark.parametrize("word", ["shark", "Brexit"])
+def test_a_word_whose_language_is_unsure_is_reported_unsure_not_guessed(client, word):
+    language = client.get("/api/v1/search", query_string={"q": word}).get_json()["lang"]
+    assert language == {"used": "all", "detected": None, "how": "unsure"}

@@ -108,16 +108,15 @@ def test_a_reader_searches_사회복지_and_opens_the_bengali_translation_beside
     assert any("사회복지" in marked for marked in marks.all_inner_texts())
     screenshot(tab, "1-search-results-사회복지")
 
-    bengali = tab.locator(".hit").first.locator('details[data-lang="bn"]')
-    assert not bengali.locator(".side-by-side-link").is_visible()
-    bengali.locator("summary").click()
-    assert bengali.get_attribute("open") is not None
-    assert bengali.locator(".side-by-side-link").is_visible()
-    linked = bengali.locator('.linked-passage[lang="bn"], .hint').first
-    assert linked.is_visible()
-    screenshot(tab, "2-bengali-translation-in-place")
+    hit = tab.locator(".hit").first
+    whole = hit.locator(".full-passage")
+    assert not whole.is_visible()
+    hit.locator(".passage-more summary").click()  # the whole passage, one click away
+    assert whole.is_visible() and "사회복지" in whole.inner_text()
+    bengali = hit.locator('.side-by-side-link[data-lang="bn"]')
+    screenshot(tab, "2-whole-passage-in-place")
 
-    bengali.locator(".side-by-side-link").click()
+    bengali.click()
     tab.wait_for_selector("[data-side-by-side]")
     assert tab.locator('.aligned-left .paragraph[lang="ko"]').count() > 0
     assert tab.locator('.aligned-right .paragraph[lang="bn"]').count() > 0
@@ -170,6 +169,58 @@ def test_on_a_phone_the_side_by_side_view_stacks_aligned_paragraphs(browser, bas
         assert bengali["y"] >= korean["y"] + korean["height"]
         assert korean["width"] <= 390 and bengali["width"] <= 390
         screenshot(phone, "5-phone-side-by-side-korean-ui")
+    finally:
+        context.close()
+
+
+# Lines a hit's snippet may take on a phone.
+PHONE_SNIPPET_LINES = 4
+
+
+@pytest.mark.parametrize("words", ["사회복지", "সমাজকর্ম", "election", "Brexit"])
+def test_on_a_phone_each_hits_snippet_takes_at_most_four_lines(browser, base_url, words):
+    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        phone.goto(f"{base_url}/?q={words}")
+        phone.wait_for_selector(".hit")
+        lines = phone.eval_on_selector_all(
+            ".hit .snippet",
+            "els => els.map(e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))",
+        )
+        assert lines and max(lines) <= PHONE_SNIPPET_LINES + 0.5, lines
+        screenshot(phone, f"6-phone-results-{words}")
+    finally:
+        context.close()
+
+
+def test_a_facet_click_narrows_the_results_to_its_count(tab, base_url):
+    tab.goto(f"{base_url}/?q=ferry&lang=en")
+    before = tab.locator(".hit").count()
+    facet = tab.locator('.facet[data-facet="source"] .facet-value[data-value="Harbour Times"]')
+    expected = int(facet.locator(".facet-count").inner_text())
+    facet.click()
+    tab.wait_for_url("**source:*")
+    sources = tab.locator(".hit .hit-source").all_inner_texts()
+    assert len(sources) == expected < before
+    assert set(sources) == {"Harbour Times"}
+    assert "source:" in tab.get_by_label("Search words").input_value()  # the narrowing shows in the box
+
+
+def test_without_javascript_a_reader_searches_opens_a_whole_passage_and_narrows(browser, base_url):
+    context = browser.new_context(locale="en-US", java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/")
+        page.get_by_label("Search words").fill("사회복지")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_selector(".hit")
+        page.locator(".hit .passage-more summary").first.click()
+        assert page.locator(".hit .full-passage").first.is_visible()
+        page.goto(f"{base_url}/?q=ferry&lang=en")
+        page.locator('.facet[data-facet="month"] .facet-value[data-value="2024-02"]').click()
+        page.wait_for_url("**published*")
+        assert page.locator(".hit").count() == 2
     finally:
         context.close()
 

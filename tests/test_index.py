@@ -24,8 +24,8 @@ def test_build_counts_articles_and_passages_per_language(built_index):
     stats = index_stats(built_index)
     languages = stats["languages"]
     assert set(languages) >= {"ar", "bn", "en", "hi", "ja", "ko", "th", "vi", "zh"}
-    assert languages["bn"]["articles"] == 61  # 60 NTREX + the seed
-    assert languages["ko"]["articles"] == 61 + 3  # + the seed, the JSONL article, two parallel stories
+    assert languages["bn"]["articles"] == 61 + 2  # 60 NTREX + the seed, + two dated ferry stories
+    assert languages["ko"]["articles"] == 61 + 3 + 1  # + the JSONL article, two parallel stories, a ferry story
     assert stats["bytes"] > 0
     assert len(stats["problems"]) == 9
 

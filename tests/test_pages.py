@@ -44,24 +44,21 @@ def test_search_shows_highlighted_korean_passages_for_사회복지(client):
     text = page(client, "/?q=사회복지")
     hits = hit_blocks(text)
     assert hits, "no results listed"
-    assert '<p class="passage" lang="ko" dir="auto">' in hits[0]
+    assert 'class="passage snippet" lang="ko" dir="auto"' in hits[0]
     assert "<mark>사회복지</mark>" in hits[0]
     assert 'value="사회복지"' in text
     assert "Searched in" in text and '<span lang="ko">한국어</span>' in text
 
 
-def test_each_hit_shows_its_translations_linked_passage_in_place_and_links_side_by_side(client, index_set):
-    text = page(client, "/?q=사회복지")
-    first = hit_blocks(text)[0]
+def test_each_hit_names_its_translations_on_one_line_each_linking_side_by_side_at_the_passage(client, index_set):
+    first = hit_blocks(page(client, "/?q=사회복지"))[0]
     bengali = next(t for t in search(index_set, "사회복지")["hits"][0]["translations"] if t["lang"] == "bn")
-    details = re.search(r'<details class="translation" data-lang="bn">.*?</details>', first, flags=re.S).group(0)
-    assert html.escape(bengali["title"], quote=False) in details
-    if bengali["passage"]["text"]:
-        assert '<p class="passage linked-passage" lang="bn"' in details
-        assert bengali["passage"]["text"] in html.unescape(details)
-    else:
-        assert "No passage of this translation is linked" in details
-    assert f'href="/articles/{KOREAN_SEED}?with={BENGALI_SEED}#p-' in details
+    line = re.search(r'<p class="translations">.*?</p>', first, flags=re.S).group(0)
+    link = re.search(r'<a class="side-by-side-link[^"]*" data-lang="bn".*?</a>', line, flags=re.S).group(0)
+    assert f'href="/articles/{KOREAN_SEED}?with={BENGALI_SEED}#p-' in link
+    assert (bengali["passage"]["text"] or bengali["title"]) in html.unescape(link)  # the linked passage, on hover
+    assert ">বাংলা</a>" in link
+    assert "<details" not in line
 
 
 def test_result_metadata_names_language_source_and_date(client):
@@ -107,7 +104,7 @@ def test_accept_language_bengali_gives_the_bengali_interface(client):
     client.delete_cookie("ui")
     text = page(client, "/?q=사회복지", **{"Accept-Language": "bn-BD,bn;q=0.9,en;q=0.5"})
     assert '<html lang="bn">' in text
-    assert "খুঁজুন" in text and "1টি নিবন্ধ পাওয়া গেছে" in text
+    assert "খুঁজুন" in text and "১টি নিবন্ধ পাওয়া গেছে" in text  # in Bengali digits, as the article text writes them
 
 
 def test_the_ui_parameter_switches_the_interface_keeps_it_in_links_and_remembers_it(built_index):
@@ -275,7 +272,7 @@ def test_corpus_markup_in_results_is_shown_as_text(hostile_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "&lt;img src=x onerror=alert(2)&gt;" in text
-    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in text
+    assert "&lt;img src=x onerror=alert(5)&gt;" in text  # the Korean translation's linked passage
 
 
 def test_corpus_markup_in_articles_is_shown_as_text_and_only_web_urls_are_links(hostile_client):
@@ -313,3 +310,71 @@ def test_aligned_rows_pair_paragraphs_by_order_without_links():
     shape = [([p["text"] for p in row["left"]], [p["text"] for p in row["right"]]) for row in layout["rows"]]
     assert shape == [(["a0"], ["b0"]), (["a1"], ["b1"]), (["a2"], [])]
     assert layout["by_order"] is True
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_it(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data
+    assert 'rel="icon"' in page(client, "/")
+
+
+def test_the_results_page_offers_facet_filters_as_narrowed_searches_and_the_date_order(client):
+    text = page(client, "/?q=ferry&lang=en")
+    assert 'href="/?q=ferry+source:%22Delta+Daily%22&amp;lang=en"' in text
+    assert 'href="/?q=ferry+published:2024-02&amp;lang=en"' in text
+    assert 'href="/?q=ferry&amp;lang=en&amp;sort=date">Newest first</a>' in text
+    assert '<time class="hit-date" datetime="2024-02-20">Feb 20, 2024</time>' in text
+
+
+def test_a_search_without_dates_offers_no_date_order(client):
+    assert "Newest first" not in page(client, "/?q=사회복지")
+
+
+@pytest.mark.parametrize(
+    "ui, count, day",
+    [
+        ("bn", "৫টি নিবন্ধ পাওয়া গেছে", "২০ ফেব, ২০২৪"),
+        ("ko", "기사 5건을 찾았습니다", "2024년 2월 20일"),
+        ("en", "5 articles", "Feb 20, 2024"),
+    ],
+)
+def test_counts_and_dates_are_written_in_the_interface_languages_digits(client, ui, count, day):
+    text = page(client, f"/?q=ferry&lang=en&ui={ui}")
+    assert count in text and day in text
+
+
+def test_the_coverage_page_lists_the_stories_lacking_the_most_languages_first_and_is_linked_from_the_header(client):
+    text = page(client, "/coverage")
+    missing = [int(n) for n in re.findall(r'<tr class="coverage-story" data-missing="(\d+)">', text)]
+    assert missing and missing == sorted(missing, reverse=True)
+    assert missing[0] == 8  # a story in one language of the nine: the dated corpus's English-only ones
+    assert '<a href="/coverage" aria-current="page">Coverage</a>' in text
+    assert '<a href="/coverage" >Coverage</a>' in page(client, "/?q=ferry")
+
+
+def test_the_home_page_says_what_is_indexed_and_offers_searches_that_find_something(client):
+    text = page(client, "/")
+    assert "Setu holds news in 9 languages" in text
+    assert "Published from Nov 2, 2023 to Mar 5, 2024." in text  # the dated test corpora's range
+    examples = re.findall(r'<a class="example-search" href="([^"]+)" lang="(\w+)">', text)
+    assert {lang for _, lang in examples} == {"bn", "ko", "en"}
+    for url, _ in examples:
+        assert hit_blocks(page(client, html.unescape(url))), url
+    assert text.count('<li class="home-story">') == 5
+    assert "New ferry terminal opens at the harbour" in text
+
+
+def test_example_searches_that_find_nothing_are_not_offered(built_index):
+    examples = (("en", "zzyzxnotaword"), ("ko", "사회복지"))
+    app = create_app({"INDEX_DIR": str(built_index), "TESTING": True, "EXAMPLE_SEARCHES": examples})
+    text = page(app.test_client(), "/")
+    assert "zzyzxnotaword" not in text and "사회복지" in text
+
+
+def test_over_all_languages_a_story_is_one_hit_and_its_other_matching_languages_are_marked(client):
+    hits = hit_blocks(page(client, "/?q=Brexit&lang=all"))
+    reuters = [hit for hit in hits if "reuters.218882" in hit]
+    assert len(reuters) == 1  # not once per language
+    marked = re.findall(r'data-lang="(\w+)"[^>]*>[^<]*</a><span class="also-matched-mark"', reuters[0], flags=re.S)
+    assert set(marked) == {"th", "vi"}

@@ -10,7 +10,7 @@ from indexer.engine.index_set import open_index_set
 from indexer.related import related_articles
 from indexer.search import get_article, search, suggest
 
-from .conftest import DATA, SEEDS
+from .conftest import SESSION_CORPORA
 
 # The last three are revised (typed midway, misspelled, wrong keyboard): they read the build's vocabularies.
 QUERIES = ["사회복지", "শিশু", "shark attack", '"사회복지 서비스"', "elect*", "12", "사회복ㅈ", "শিসুদের", "tkghlqhrwl"]
@@ -19,7 +19,7 @@ QUERIES = ["사회복지", "শিশু", "shark attack", '"사회복지 서비
 @pytest.fixture(scope="module")
 def parallel_index(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("parallel")
-    build_index(index_dir, [DATA, SEEDS], jobs=2)
+    build_index(index_dir, list(SESSION_CORPORA), jobs=2)
     return index_dir
 
 

@@ -242,8 +242,9 @@ def test_the_coverage_page_lists_stories_lacking_bengali_with_the_same_filters(c
     response = client.get("/coverage?missing=bn&source=bbc")
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "1 story" in text
-    assert 'lang="ko" dir="auto">웨일스 의회, 새 이름 의결</a>' in text
-    assert 'class="coverage-lacks"><span lang="bn">বাংলা</span></td>' in text
+    assert 'lang="en" dir="auto">Welsh Assembly votes to become the Welsh Parliament</a>' in text  # one title a row
+    assert 'href="/articles/passed/ko" lang="ko" hreflang="ko">한국어</a>' in text  # a badge per language it has
+    assert '<span class="badge badge-missing" data-lang="bn"><s lang="bn">বাংলা</s>' in text  # the one it lacks
     assert "웨일스 의회 의원들, 새 명칭 걱정" not in text
     assert '<option value="bn" lang="bn" selected>' in text
 

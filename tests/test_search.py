@@ -21,6 +21,7 @@ HIT_KEYS = {
     "lang",
     "title",
     "title_highlight",
+    "byline_highlight",
     "url",
     "published",
     "source",
@@ -36,7 +37,8 @@ def test_cli_search_json_marks_the_bengali_seed_word(built_index):
     result = run_cli("search", "--index-dir", str(built_index), "--json", "সমাজকর্ম")
     data = json.loads(result.stdout)
     assert set(data) == {
-        "query", "lang", "syntax", "notice", "matching", "ignored_words", "total", "total_relation", "took_ms", "hits"
+        "query", "lang", "syntax", "notice", "matching", "ignored_words", "collapse", "sort", "total",
+        "total_relation", "took_ms", "hits",
     }  # fmt: skip
     assert data["lang"] == {"used": "bn", "detected": "bn", "how": "script"}
     hit = data["hits"][0]
@@ -44,7 +46,7 @@ def test_cli_search_json_marks_the_bengali_seed_word(built_index):
     assert hit["doc_id"] == "000_aaa99257ef590384"
     assert hit["passage"]["index"] == 0
     assert "<mark>সমাজকর্ম</mark>" in hit["passage"]["highlight"]
-    assert set(hit["passage"]) == {"index", "text", "highlight"}
+    assert set(hit["passage"]) == {"index", "text", "highlight", "snippet"}
     korean = [t for t in hit["translations"] if t["lang"] == "ko"]
     assert [t["doc_id"] for t in korean] == ["001_e7969bfd07bd7312"]
     assert set(korean[0]) == {"doc_id", "lang", "title", "url", "passage"}
@@ -79,8 +81,9 @@ def test_ascii_digits_find_bengali_digits(index_set):
 
 def test_a_query_of_unclear_language_searches_every_index(index_set):
     result = search(index_set, "ANH PHUONG")
-    assert result["lang"]["used"] == "all"
-    assert {h["doc_id"] for h in result["hits"]} >= {"000_aaa99257ef590384", "001_e7969bfd07bd7312"}
+    assert result["lang"]["used"] == "all" and result["collapse"] == "story"
+    seed = next(h for h in result["hits"] if h["doc_id"] in {"000_aaa99257ef590384", "001_e7969bfd07bd7312"})
+    assert {seed["lang"], *seed["also_matched"]} >= {"bn", "ko"}  # the seed story once, its languages named
 
 
 def test_highlight_is_escaped_and_right_after_emoji(index_set):

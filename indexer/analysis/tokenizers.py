@@ -47,7 +47,7 @@ class IcuTokenizer(Tokenizer):
         return iterators
 
     def __call__(self, text: str, mode: str = INDEX) -> TokenStream:
-        to_code_points = _utf16_to_code_points(text)
+        to_code_points = utf16_to_code_points(text)
         for pos, (start, end) in enumerate(self._word_spans(text)):
             if to_code_points is not None:
                 start, end = to_code_points[start], to_code_points[end]
@@ -88,7 +88,7 @@ def _whole_clusters(characters: icu.BreakIterator, start: int, end: int) -> tupl
     return start, end
 
 
-def _utf16_to_code_points(text: str) -> list[int] | None:
+def utf16_to_code_points(text: str) -> list[int] | None:
     """Map UTF-16 offsets to code-point offsets, or None when they are the same (no astral characters)."""
     if not _ASTRAL.search(text):
         return None

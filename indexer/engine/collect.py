@@ -64,10 +64,11 @@ def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, 
     """The `limit` best passages matching `query` (the best one per `collapse_field` value when given), among
     those matching `restriction` when given: a top-k search, never scoring every match."""
     top = TopPassages(limit, replace=MATCHES_BETWEEN_PRUNING)
-    collapse = CollapseCollector(top, collapse_field) if collapse_field else None
-    outer = collapse or top
-    if restriction is not None:
-        outer = FilterCollector(outer, restriction)
+    # The filter goes inside the collapse: outside, it hands matches straight to the collapse's child, past
+    # its grouping (every passage of an article listed, and a total of 0).
+    filtered = FilterCollector(top, restriction) if restriction is not None else top
+    collapse = CollapseCollector(filtered, collapse_field) if collapse_field else None
+    outer = collapse or filtered
     searcher.search_with_collector(query, outer)
     results = outer.results()
     total = len(collapse.lists) if collapse is not None else top.total  # what was seen: every match when exact

@@ -153,7 +153,7 @@ def schema_for(lang: str, analysis: str = SETU) -> Schema:
         url=ID(stored=True),
         byline=_text(analyzer, stored=True),
         published=ID(stored=True, sortable=True),
-        source=KEYWORD(stored=True, lowercase=True),
+        source=KEYWORD(stored=True, lowercase=True, sortable=True),  # sortable: facets read the column, not stored docs
     )
 
 

@@ -1,4 +1,5 @@
-"""Related coverage for editors: other stories on the same event or issue, in any language.
+"""Related coverage for editors: other stories on the same event or issue, in any language (the coverage view:
+indexer.related.coverage).
 
 A story is compared with a story (`indexer.related.similarity`): in each language both have, their
 content terms, idf-weighted, stop and function words out; the mean cosine over those languages
@@ -317,59 +318,3 @@ def _story_entry(members: list[Card], by_language: dict[str, float], keys: dict[
         articles.append({**asdict(member), "score": score, "text": text, **channels, "shared": found.get("shared", [])})
     articles.sort(key=lambda article: (-article["score"], article["lang"], article["doc_id"]))
     return {"group": members[0].group, "languages": sorted({member.lang for member in members}), "articles": articles}
-
-
-def coverage(
-    index_set: IndexSet,
-    source: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    missing: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict:
-    """Stories with the languages they exist in and those they lack, newest first.
-
-    A story matches `source` and the dates `start`..`end` (ISO, inclusive) when one of its
-    articles does; `missing` keeps the stories without an article in that language.
-    """
-    languages = index_set.languages
-    chosen = [
-        members
-        for members in stories(index_set).values()
-        if _matches(members, source, start, end) and (missing is None or all(m.lang != missing for m in members))
-    ]
-    chosen.sort(key=lambda members: (_newest(members), members[0].group), reverse=True)
-    return {
-        "languages": languages,
-        "total": len(chosen),
-        "stories": [_coverage_entry(members, languages) for members in chosen[offset : offset + limit]],
-    }
-
-
-def _matches(members: list[Card], source: str | None, start: str | None, end: str | None) -> bool:
-    """Whether one article of the story is from `source` and published within start..end."""
-    for member in members:
-        if source is not None and member.source.lower() != source.lower():
-            continue
-        if (start or end) and not (member.published and (start or "") <= member.published <= (end or "9999")):
-            continue
-        return True
-    return False
-
-
-def _newest(members: list[Card]) -> str:
-    return max((member.published or "" for member in members), default="")
-
-
-def _coverage_entry(members: list[Card], languages: list[str]) -> dict:
-    """One story for the coverage view: its articles, the languages it has, and those it lacks."""
-    present = sorted({member.lang for member in members})
-    return {
-        "group": members[0].group,
-        "published": _newest(members) or None,
-        "sources": sorted({member.source for member in members if member.source}),
-        "languages": present,
-        "missing": [lang for lang in languages if lang not in present],
-        "articles": [{"doc_id": m.doc_id, "lang": m.lang, "title": m.title} for m in members],
-    }

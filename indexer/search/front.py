@@ -11,20 +11,37 @@ from __future__ import annotations
 import time
 
 from indexer.documents import reject_unpaired_surrogates
+from indexer.search.facets import search_facets
+from indexer.search.freshness import BY_DATE, RELEVANCE, newest_first, published_dates, recency_weight
 from indexer.search.hits import page_hits
 from indexer.search.plan import QueryPlan, plan_query
 from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.revisions import describe, revise_query
 from indexer.search.routing import requested_language, route_query
+from indexer.search.stories import STORY, StoryOrder, collapse_stories, default_collapse
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 ALL_WORDS, MOST_WORDS = "all words", "most words"
 
 
-def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: int = 0, per: str = PER_ARTICLE) -> dict:
-    """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`.
+def search(
+    index_set,
+    query: str,
+    lang: str = "auto",
+    limit: int = 10,
+    offset: int = 0,
+    per: str = PER_ARTICLE,
+    collapse: str | None = None,
+    sort: str = RELEVANCE,
+    recency: float | None = None,
+    facets: bool = False,
+) -> dict:
+    """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`;
+    with `collapse="story"` (the default over several languages) one per story, its other languages named.
+    `sort="date"` lists them newest first, `recency` (a half-life in days) prefers recent ones, and
+    `facets` counts the matching articles per language, source, year and month.
 
     Passages matching any query word are ranked by BM25F, re-scored by how much of the
     query's weight they match and how close its words are (indexer.search.ranking). A query
@@ -42,7 +59,9 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
     offset = max(0, min(offset, MAX_OFFSET))
     plans = {code: plan_query(parsed, code, index_set.analyzer(code)) for code in route.langs}
     lists, missing = _rank(index_set, plans, offset + limit, per)
-    ordered = order(lists, offset + limit)
+    collapse = collapse or default_collapse(route.langs, per)
+    arranged = _arrange(index_set, lists, offset + limit, collapse, sort, recency)
+    ordered, total, exact = arranged.entries, arranged.total, arranged.exact
     page = ordered[offset : offset + limit]
     ignored = sorted({word for plan in plans.values() for word in plan.ignored})
     answer = {
@@ -52,16 +71,37 @@ def search(index_set, query: str, lang: str = "auto", limit: int = 10, offset: i
         "notice": parsed.notice,
         "matching": MOST_WORDS if ordered and not ordered[0][1].all_words else ALL_WORDS,
         "ignored_words": ignored,
-        "total": sum(found.total for found in lists),
-        "total_relation": "eq" if all(found.exact for found in lists) else "gte",
+        "collapse": collapse,
+        "sort": sort,
+        "total": total,
+        "total_relation": "eq" if exact else "gte",
         "took_ms": 0.0,
         "hits": page_hits(index_set, page, {found.lang: found.terms for found in lists}),
         **describe(parsed, revisions),
     }
+    if collapse == STORY:
+        for hit, languages in zip(answer["hits"], arranged.also_matched[offset : offset + limit], strict=True):
+            hit["also_matched"] = languages
+    if facets:
+        answer["facets"] = search_facets(index_set, plans)
     if missing:
         answer["partial"] = {"missing_shards": missing}
     answer["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return answer
+
+
+def _arrange(index_set, lists: list[CandidateList], depth: int, collapse: str, sort: str, recency: float | None):
+    """The ranking's order (weighted by recency when asked), one entry per story when collapsed, newest first
+    for `sort="date"`; with the total it counts and whether that total is exact."""
+    dates = published_dates(index_set, lists) if recency or sort == BY_DATE else {}
+    ordered = order(lists, depth, recency_weight(dates, recency) if recency else None)
+    if collapse == STORY:
+        arranged = collapse_stories(index_set, ordered, lists)
+    else:
+        arranged = StoryOrder(ordered, [], all(found.exact for found in lists), sum(found.total for found in lists))
+    if sort == BY_DATE:
+        arranged.entries, arranged.also_matched = newest_first(arranged.entries, arranged.also_matched, dates)
+    return arranged
 
 
 def _rank(index_set, plans: dict[str, QueryPlan], depth: int, per: str) -> tuple[list[CandidateList], list[str]]:

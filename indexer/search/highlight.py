@@ -47,13 +47,17 @@ class Highlighter:
 
     def __call__(self, fieldname: str, docnum: int, text: str) -> str:
         """Return `text`, the stored value of `fieldname` in passage `docnum`, escaped and marked."""
+        return mark(text, self.spans(fieldname, docnum, text))
+
+    def spans(self, fieldname: str, docnum: int, text: str) -> list[tuple[int, int]]:
+        """Where the query's terms are in `text`, the stored value of `fieldname` in passage `docnum`."""
         if not self.terms:
-            return html.escape(text)
+            return []
         if not self.reader.schema[fieldname].supports("characters"):
-            return mark(text, [(t.start, t.end) for t in self.analyzer.tokens(text) if t.text in self.terms])
+            return [(t.start, t.end) for t in self.analyzer.tokens(text) if t.text in self.terms]
         if (fieldname, docnum) not in self._spans:
             self.read([docnum])
-        return mark(text, self._spans[fieldname, docnum])
+        return self._spans[fieldname, docnum]
 
 
 def mark(text: str, spans: list[tuple[int, int]]) -> str:

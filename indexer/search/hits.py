@@ -13,8 +13,9 @@ import weakref
 from indexer.analysis import QUERY
 from indexer.engine.collect import column
 from indexer.engine.schema import HEADLINE_ONLY
-from indexer.search.highlight import Highlighter
+from indexer.search.highlight import Highlighter, mark
 from indexer.search.ranking import Candidate
+from indexer.search.snippets import marked_snippet
 
 # Each open index set's tables of articles' passages by language (see _passage_table); weak, so a swapped-out
 # generation's go with it.
@@ -48,12 +49,17 @@ def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[s
 
 def _hit(index_set, searcher, marked: Highlighter, candidate: Candidate, score: float) -> dict:
     fields = searcher.stored_fields(candidate.docnum)
-    text_highlight = marked("text", candidate.docnum, fields["text"])
+    text_spans = marked.spans("text", candidate.docnum, fields["text"])
     title_highlight = marked("title", candidate.docnum, fields["title"])
-    if "<mark>" in text_highlight:
-        passage = {"index": fields["position"], "text": fields["text"], "highlight": text_highlight}
+    if text_spans:
+        passage = {
+            "index": fields["position"],
+            "text": fields["text"],
+            "highlight": mark(fields["text"], text_spans),
+            "snippet": marked_snippet(fields["text"], text_spans, fields["lang"]),
+        }
     else:
-        passage = {"index": None, "text": fields["title"], "highlight": title_highlight}
+        passage = {"index": None, "text": fields["title"], "highlight": title_highlight, "snippet": title_highlight}
     return {
         "doc_id": fields["doc_id"],
         "group": fields["group"],
@@ -64,6 +70,7 @@ def _hit(index_set, searcher, marked: Highlighter, candidate: Candidate, score: 
         "published": fields["published"] or None,
         "source": fields["source"],
         "byline": fields["byline"],
+        "byline_highlight": marked("byline", candidate.docnum, fields["byline"]),
         "score": round(score, 4),
         "words_matched": candidate.words_matched,
         "passage": passage,

@@ -176,8 +176,8 @@ def _slot(field: str, tokens: list[Token]) -> Query:
 def _restriction(parsed: ParsedQuery) -> Query | None:
     """The filters (source, published) as one query, or None."""
     parts = []
-    if parsed.source:
-        parts.append(eq.term("source", parsed.source.lower()))
+    if parsed.source:  # the source field is indexed word by word: "Harbour Times" needs both
+        parts.extend(eq.term("source", word) for word in parsed.source.lower().split())
     if parsed.published:
         start, end = parsed.published
         parts.append(eq.between("published", start or "0000-00-00", end or "9999-99-99"))

@@ -174,12 +174,13 @@ def query_terms(plan: QueryPlan, reader) -> set[str]:
     }
 
 
-def order(lists: list[CandidateList], depth: int) -> list[tuple[str, Candidate, float]]:
+def order(lists: list[CandidateList], depth: int, weight=None) -> list[tuple[str, Candidate, float]]:
     """Every language's candidates in final order, as (language, candidate, shown score): each language's
     cut to its best by BM25F (as one index would have kept them), then ordered by score.
 
     With several languages each one's scores are scaled to its best, so one index's
-    larger scores do not bury another's.
+    larger scores do not bury another's. `weight(lang, candidate)`, when given, multiplies
+    each shown score (a recency preference: indexer.search.freshness).
     """
     ordered = []
     normalize = len(lists) > 1
@@ -187,7 +188,8 @@ def order(lists: list[CandidateList], depth: int) -> list[tuple[str, Candidate, 
         by_bm25 = sorted(found.candidates, key=lambda c: (-round(c.bm25, SCORE_DIGITS), c.docnum))
         kept = by_bm25[: max(depth, RERANK_DEPTH)]
         best = max((c.score for c in kept), default=1.0) or 1.0
-        ordered += [(found.lang, c, c.score / best if normalize else c.score) for c in kept]
+        shown = [(found.lang, c, c.score / best if normalize else c.score) for c in kept]
+        ordered += [(lang, c, score * weight(lang, c)) for lang, c, score in shown] if weight else shown
     ordered.sort(
         key=lambda item: (
             not item[1].listed_first,

@@ -24,7 +24,8 @@ class Route:
 def route_query(text: str, requested: str, available: list[str]) -> Route:
     """Pick the indexes for a query: an explicit code wins; `auto` trusts the script, then langdetect.
 
-    A query whose language is unclear (`ANH PHUONG`, `12`) goes to every index. With a language
+    A query whose language is unclear (`ANH PHUONG`, `12`, `shark`) goes to every index, and its
+    `detected` is None: langdetect's guess for one word (`so` for `shark`) is noise. With a language
     requested, `detected` is the script's language only: langdetect (a third of an English
     query's time) runs only where it decides the route.
     """
@@ -38,7 +39,7 @@ def route_query(text: str, requested: str, available: list[str]) -> Route:
     sure = detection.how == "statistics" or (detection.how == "script" and dominant_script(text) in SCRIPT_LANGUAGE)
     if sure and detection.lang in available:
         return Route((detection.lang,), detection.lang, detection.lang, detection.how)
-    return Route(tuple(available), "all", detection.lang, detection.how)
+    return Route(tuple(available), "all", detection.lang if sure else None, detection.how)
 
 
 def requested_language(parsed: ParsedQuery, lang: str) -> str:
