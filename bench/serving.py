@@ -37,13 +37,14 @@ def wait_for(base: str, server: subprocess.Popen) -> None:
 
 
 @contextmanager
-def seeds_index() -> Iterator[Path]:
-    """seeds/ built by the real indexer into a scratch index directory, removed afterwards."""
+def seeds_index(root: Path = ROOT) -> Iterator[Path]:
+    """seeds/ built by the real indexer (of the checkout at `root`) into a scratch index directory, removed
+    afterwards."""
     with tempfile.TemporaryDirectory() as scratch:
         index_dir = Path(scratch) / "index"
         subprocess.run(
             [sys.executable, "-m", "indexer", "build", "--index-dir", str(index_dir), "seeds"],
-            cwd=ROOT,
+            cwd=root,
             check=True,
             capture_output=True,
         )

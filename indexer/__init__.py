@@ -12,17 +12,28 @@ from indexer.engine.shards import open_any_index_set, shards_option
 from indexer.generations import IndexDirError, served_generation
 from indexer.languages import UnknownLanguage, canonical_language, english_name, native_name
 from indexer.related import collection_summary, coverage, related_articles
-from indexer.search import MAX_LIMIT, MAX_OFFSET, get_article, search, warm
+from indexer.search import (
+    DEFAULT_SUGGESTIONS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_SUGGESTIONS,
+    get_article,
+    search,
+    suggest,
+    warm,
+)
 from indexer.search.freshness import MAX_RECENCY_DAYS, SORT_CHOICES
 from indexer.search.query import MAX_QUERY_LENGTH
 from indexer.search.stories import COLLAPSE_CHOICES
 
 __all__ = [
     "COLLAPSE_CHOICES",
+    "DEFAULT_SUGGESTIONS",
     "MAX_RECENCY_DAYS",
     "SORT_CHOICES",
     "MAX_LIMIT",
     "MAX_OFFSET",
+    "MAX_SUGGESTIONS",
     "MAX_QUERY_LENGTH",
     "IndexDirError",
     "IndexSet",
@@ -45,5 +56,6 @@ __all__ = [
     "search",
     "served_generation",
     "shards_option",
+    "suggest",
     "warm",
 ]

@@ -20,6 +20,7 @@ from indexer import (
     native_name,
     related_articles,
     search,
+    suggest,
 )
 from search_app import params
 from search_app.errors import BadParameter, error_body
@@ -47,6 +48,13 @@ def search_endpoint():
     """Ranked, highlighted passages with their translations' linked passages."""
     checked = params.search_params(request)
     return jsonify(search(served_indexes(), **checked.search_arguments()))
+
+
+@blueprint.get("/suggest")
+def suggest_endpoint():
+    """Completions of the word being typed, from the index's own words, most articles first."""
+    checked = params.suggest_params(request)
+    return jsonify(suggest(served_indexes(), checked.q, checked.lang, checked.limit))
 
 
 @blueprint.get("/documents/<path:doc_id>")

@@ -9,10 +9,12 @@ from flask import Request
 
 from indexer import (
     COLLAPSE_CHOICES,
+    DEFAULT_SUGGESTIONS,
     MAX_LIMIT,
     MAX_OFFSET,
     MAX_QUERY_LENGTH,
     MAX_RECENCY_DAYS,
+    MAX_SUGGESTIONS,
     SORT_CHOICES,
     UnknownLanguage,
     canonical_language,
@@ -21,6 +23,8 @@ from search_app.errors import BadParameter
 
 PER_CHOICES = ("article", "passage")
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+# Longest text the suggestion endpoint completes, in characters: a search box's typing, not a document.
+MAX_SUGGEST_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,28 @@ def language(request: Request, name: str = "lang", default: str = "auto", extra:
         return canonical_language(text)
     except UnknownLanguage as error:
         raise BadParameter(f"parameter {name!r}: {error}") from error
+
+
+@dataclass(frozen=True)
+class SuggestParams:
+    """A checked suggestion request."""
+
+    q: str
+    lang: str = "auto"
+    limit: int = DEFAULT_SUGGESTIONS
+
+
+def suggest_params(request: Request) -> SuggestParams:
+    """Read and check the suggestion parameters: q (1-100 characters, the text typed so far), lang, limit."""
+    check_query_string(request)
+    q = single(request, "q") or ""
+    if not q.strip():
+        raise BadParameter("parameter 'q' is required")
+    if len(q) > MAX_SUGGEST_LENGTH:
+        raise BadParameter(f"parameter 'q' is longer than {MAX_SUGGEST_LENGTH} characters")
+    return SuggestParams(
+        q.lstrip(), language(request), integer(request, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+    )
 
 
 def search_params(request: Request) -> SearchParams:

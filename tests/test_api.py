@@ -201,7 +201,8 @@ def listed(data: dict) -> int:
     """How many results an example's answer lists (hits, paragraphs, stories, languages...)."""
     if "status" in data:  # /healthz
         return data["articles"]
-    return next(len(data[key]) for key in ("hits", "paragraphs", "related", "stories", "languages") if key in data)
+    keys = ("hits", "paragraphs", "related", "stories", "languages", "suggestions")
+    return next(len(data[key]) for key in keys if key in data)
 
 
 @pytest.mark.parametrize("line", readme_api_examples())

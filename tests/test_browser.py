@@ -223,3 +223,32 @@ def test_without_javascript_a_reader_searches_opens_a_whole_passage_and_narrows(
         assert page.locator(".hit").count() == 2
     finally:
         context.close()
+
+
+def test_the_search_box_suggests_사회복지_for_사회복ㅈ_and_the_keyboard_picks_it(tab, base_url):
+    tab.goto(base_url + "/")
+    box = tab.get_by_role("combobox", name="Search words")
+    results_top = tab.locator("#q-hint").bounding_box()["y"]
+    box.press_sequentially("사회복ㅈ")
+    listbox = tab.get_by_role("listbox", name="Suggestions")
+    listbox.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert "사회복지" in listbox.get_by_role("option").all_inner_texts()
+    assert tab.locator("#q-hint").bounding_box()["y"] == results_top, "opening the list moved the page"
+    screenshot(tab, "6-suggestions-사회복ㅈ")
+
+    tab.keyboard.press("ArrowDown")
+    first = listbox.get_by_role("option").first
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    chosen = first.inner_text()
+    tab.keyboard.press("Enter")
+    tab.wait_for_selector(".hit")
+    assert tab.get_by_label("Search words").input_value() == chosen
+
+    tab.get_by_label("Search words").fill("")
+    tab.get_by_label("Search words").press_sequentially("ㅅㅎㅂ")
+    listbox.wait_for()
+    tab.keyboard.press("Escape")
+    assert listbox.is_hidden()
+    assert tab.get_by_label("Search words").get_attribute("aria-expanded") == "false"

@@ -25,7 +25,7 @@ from indexer.generations import (  # noqa: E402
     read_manifest,
     writer_lock,
 )
-from indexer.search import search  # noqa: E402
+from indexer.search import search, suggest  # noqa: E402
 from indexer.search.plan import plan_query  # noqa: E402
 from indexer.search.query import parse_query  # noqa: E402
 from indexer.search.ranking import order, rank_passages  # noqa: E402
@@ -322,3 +322,11 @@ def test_add_and_remove_refuse_a_sharded_index_and_leave_it_serving(sharded):
         with pytest.raises(IndexDirError, match="holds a sharded index"):
             change()
     assert (sharded / "CURRENT").read_text() == before
+
+
+def test_a_sharded_build_keeps_one_vocabulary_per_language_for_the_search_box(sharded):
+    reference = ShardedIndexSet(sharded)
+    assert "사회복지" in [s["text"] for s in suggest(reference, "사회복ㅈ")["suggestions"]]
+    assert search(reference, "tkghlqhrwl")["did_you_mean"] == "사회복지"
+    generation = current_generation(sharded)
+    assert {path.parent for path in generation.rglob("vocabulary-*.sqlite")} == {generation}

@@ -8,11 +8,12 @@ from indexer.build.pipeline import build_index, index_stats
 from indexer.build.processes import KeyedWorkers, WorkerFailed
 from indexer.engine.index_set import open_index_set
 from indexer.related import related_articles
-from indexer.search import get_article, search
+from indexer.search import get_article, search, suggest
 
 from .conftest import SESSION_CORPORA
 
-QUERIES = ["사회복지", "শিশু", "shark attack", '"사회복지 서비스"', "elect*", "12"]
+# The last three are revised (typed midway, misspelled, wrong keyboard): they read the build's vocabularies.
+QUERIES = ["사회복지", "শিশু", "shark attack", '"사회복지 서비스"', "elect*", "12", "사회복ㅈ", "শিসুদের", "tkghlqhrwl"]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,13 @@ def test_a_parallel_build_finds_the_same_hits(parallel_index, index_set, query):
     single = search(index_set, query, lang="all", limit=20, per="passage")
     assert parallel["total"] == single["total"]
     assert parallel["hits"] == single["hits"]
+
+
+@pytest.mark.parametrize("typed", ["사회복ㅈ", "ㅅㅎ", "সমা", "gov"])
+def test_a_parallel_build_suggests_the_same_words(parallel_index, index_set, typed):
+    parallel = suggest(open_index_set(parallel_index), typed, limit=20)["suggestions"]
+    assert parallel == suggest(index_set, typed, limit=20)["suggestions"]
+    assert parallel
 
 
 def test_a_parallel_build_rebuilds_articles_with_their_links(parallel_index, index_set):

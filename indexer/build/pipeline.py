@@ -97,9 +97,7 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
         report = WriteReport()
         with _undone_on_failure(partial, alignments, writers):
             for doc_id in ids:
-                deleted = sum(
-                    writers.writer(lang).delete_by_term("doc_id", doc_id) for lang in writers.existing_languages()
-                )
+                deleted = writers.delete(doc_id)
                 alignments.remove(doc_id)
                 (report.removed if deleted else report.not_found).append(doc_id)
             writers.commit()

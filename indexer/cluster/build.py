@@ -23,6 +23,7 @@ from indexer.cluster.client import Cluster
 from indexer.corpus import CorpusInput, drop_duplicate_ids, read_input
 from indexer.documents import Article, Problem
 from indexer.engine.shards import AUTO, language_statistics, shard_count, shard_folder, shard_of, shard_statistics
+from indexer.engine.vocabulary import FILE_PATTERN, VocabularyWriter
 from indexer.engine.writing import open_writer, write_article
 
 # Inputs each read task handles: enough to outweigh a task's overhead, few enough to spread a corpus over workers.
@@ -93,6 +94,10 @@ class ShardsOnCluster(Executor):
         self.shard_stats = dict(zip(plan, self.cluster.gather(running), strict=True))
         for key_file in key_files.values():
             self.alignments.merge_keys(Path(key_file))
+        vocabulary = VocabularyWriter(self.generation)
+        for lang, k in plan:
+            vocabulary.merge(lang, shard_folder(self.generation, lang, k) / FILE_PATTERN.format(lang))
+        vocabulary.commit()
 
     def cancel(self) -> None:
         """Nothing to stop: a failed write has already ended its tasks, and the generation is discarded."""
@@ -141,17 +146,21 @@ def _plan_shards(
 def _write_shard(folder: str, lang: str, analysis: str, articles: list[Article], key_path: str) -> dict:
     """A worker's writing task: analyze and write one shard of a language, then return its statistics.
 
-    The articles' related-coverage keys, made from the same tokens, go to the shard's own KeyFile.
+    The articles' related-coverage keys and words, made from the same tokens, go to the shard's own KeyFile and
+    vocabulary file.
     """
     Path(folder).mkdir(parents=True)  # a shard is written once: an existing folder is an error
     writer = open_writer(Path(folder), lang, analysis)
     key_file = KeyFile(Path(key_path))
+    vocabulary = VocabularyWriter(Path(folder))  # merged into the generation's by the coordinator
     try:
         for article in articles:
-            key_file.add(write_article(writer, article))
+            key_file.add(write_article(writer, article, vocabulary))
         writer.commit()
+        vocabulary.commit()
     except BaseException:
         writer.cancel()
+        vocabulary.close()
         raise
     finally:
         key_file.close()

@@ -159,14 +159,13 @@ class ClusterIndexSet(ShardedIndexSet):
             now = time.monotonic()
             failed = []
             for shard, (replica, call, deadline) in pending.items():
-                if call.done():
+                if now >= deadline:  # first: an answer seen after its deadline is late, however soon it came
+                    failed.append((shard, replica))
+                elif call.done():
                     try:
                         answers[shard] = call.result(timeout=0)
-                        continue
                     except CallFailed:
                         failed.append((shard, replica))
-                elif now >= deadline:
-                    failed.append((shard, replica))
             for shard in answers:
                 pending.pop(shard, None)
             for shard, replica in failed:

@@ -11,6 +11,7 @@ from indexer.align.keys import ArticleKeys, keys_of
 from indexer.analysis import SETU
 from indexer.documents import Article
 from indexer.engine.schema import passages_of, schema_for
+from indexer.engine.vocabulary import VocabularyWriter
 
 # Memory each language's writer may use before flushing a segment to disk.
 WRITER_LIMIT_MB = 64
@@ -26,8 +27,9 @@ def open_writer(folder: Path, lang: str, analysis: str = SETU):
     return index.writer(limitmb=WRITER_LIMIT_MB)
 
 
-def write_article(writer, article: Article) -> ArticleKeys:
-    """Add the article's passages to a Whoosh writer; return its related-coverage keys from the same tokens.
+def write_article(writer, article: Article, vocabulary: VocabularyWriter | None = None) -> ArticleKeys:
+    """Add the article's passages to a Whoosh writer (and its words to `vocabulary`); return its related-coverage
+    keys from the same tokens.
 
     Each text is analyzed once: the analyzer remembers the article's texts while it is
     written, since every passage repeats the headline and byline and the keys read them all.
@@ -36,6 +38,8 @@ def write_article(writer, article: Article) -> ArticleKeys:
     with analyzer.remembering():
         for passage in passages_of(article):
             writer.add_document(**passage)
+        if vocabulary is not None:
+            vocabulary.add(article, analyzer.tokens)
         return keys_of(article, analyzer.tokens)
 
 
@@ -50,6 +54,7 @@ class LanguageWriters:
         self.analysis = analysis
         self.keep_keys = keep_keys
         self.writers: dict = {}
+        self.vocabulary = VocabularyWriter(generation)
         self._existing = sorted(p.name for p in generation.iterdir() if whoosh_index.exists_in(p))
 
     def writer(self, lang: str):
@@ -65,20 +70,26 @@ class LanguageWriters:
     def write(self, article: Article, replace: bool = False) -> None:
         """Add the article's passages to its language's index, first deleting any by its id (`replace`)."""
         if replace:
-            for lang in self.existing_languages():
-                self.writer(lang).delete_by_term("doc_id", article.id)
-        keys = write_article(self.writer(article.lang), article)
+            self.delete(article.id)
+        keys = write_article(self.writer(article.lang), article, self.vocabulary)
         if self.keep_keys:
             self.keep_keys(keys)
 
+    def delete(self, doc_id: str) -> int:
+        """Delete an article's passages (and its words) from every language; return how many passages went."""
+        self.vocabulary.remove(doc_id)
+        return sum(self.writer(lang).delete_by_term("doc_id", doc_id) for lang in self.existing_languages())
+
     def commit(self) -> None:
-        """Commit every language's writer."""
+        """Commit every language's writer, and the vocabularies."""
         for writer in self.writers.values():
             writer.commit()
+        self.vocabulary.commit()
 
     def cancel(self) -> None:
         for writer in self.writers.values():
             writer.cancel()
+        self.vocabulary.close()
 
 
 def count_languages(generation: Path) -> dict[str, dict[str, int]]:

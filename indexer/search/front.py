@@ -17,6 +17,7 @@ from indexer.search.hits import page_hits
 from indexer.search.plan import QueryPlan
 from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
+from indexer.search.revisions import describe, revise_query
 from indexer.search.routing import requested_language, route_query
 from indexer.search.stories import STORY, StoryOrder, collapse_stories, default_collapse
 from indexer.search.translate import plan_languages
@@ -54,7 +55,11 @@ def search(
     started = time.perf_counter()
     reject_unpaired_surrogates(query)
     parsed = parse_query(query)
-    route = route_query(parsed.text, requested_language(parsed, lang), index_set.languages)
+    requested = requested_language(parsed, lang)
+    route = route_query(parsed.text, requested, index_set.languages)
+    parsed, revisions = revise_query(index_set, parsed, route.langs, requested)
+    if revisions:  # a revised word may be in another language (dkssud → 안녕)
+        route = route_query(parsed.text, requested, index_set.languages)
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     plans, translated = plan_languages(index_set, parsed, route, translate)
@@ -78,6 +83,7 @@ def search(
         "total_relation": "eq" if exact else "gte",
         "took_ms": 0.0,
         "hits": page_hits(index_set, page, {found.lang: found.terms for found in lists}),
+        **describe(parsed, revisions),
     }
     if collapse == STORY:
         for hit, languages in zip(answer["hits"], arranged.also_matched[offset : offset + limit], strict=True):

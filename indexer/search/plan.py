@@ -196,6 +196,12 @@ def _restriction(parsed: ParsedQuery) -> Query | None:
     return eq.all_of(parts) if parts else None
 
 
+def is_stop_word(analyzer, lang: str, tokens: list[Token]) -> bool:
+    """Whether one word's tokens are a stop word of `lang`, as its plan would read them."""
+    base_forms = lang in BASE_FORM_STOP_LISTS
+    return _is_stop_word(tokens, _normalized_stop_words(analyzer, lang, base_forms), base_forms)
+
+
 def _normalized_stop_words(analyzer, lang: str, base_forms: bool) -> frozenset[str]:
     """The language's stop words as its analyzer writes them (its normalization and folding applied).
 

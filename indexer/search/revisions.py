@@ -1,0 +1,165 @@
+"""What the search box forgives: a word the index does not hold is searched as what the reader meant.
+
+A word of the vocabulary (a surface word of some article) is never revised. Otherwise:
+  1. the query's last word is taken as typed midway: its completions (Hangul on keystrokes, so 사회복ㅈ →
+     사회복지); whatever the word matched itself (a Bengali stem, say) stays searched beside them;
+and a word that matches nothing at all is read, the first reading that finds vocabulary words winning, as
+  2. Latin letters typed with the keyboard left in Latin mode: the Korean word of those 2-set keys (dkssud → 안녕);
+  3. a misspelling: the words one slip away (indexer.analysis.spelling: ি/ী, শ/স … in Bengali, one jamo
+     in Korean, one letter elsewhere);
+  4. Latin letters as romanized Bengali (Avro phonetic, `avro-py`): the Bengali words it spells, or that meet it
+     once the letters lower-case romanization cannot tell apart are folded (t: ট/ত, ch: চ/ছ …), or one slip away.
+The revised word is searched as its candidates joined by OR, most common first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import avro
+
+from indexer.analysis import QUERY, STEM, WORD
+from indexer.analysis.bengali import normalize_bengali
+from indexer.analysis.hangul import keys_from_latin
+from indexer.analysis.spelling import romanized_key
+from indexer.engine.vocabulary import nominal_part, typed_form, vocabulary_of
+from indexer.search.plan import SEARCH_FIELDS, is_stop_word
+from indexer.search.query import Clause, ParsedQuery, Unit
+from indexer.search.suggest import normalized_typing
+
+PREFIX, KEYBOARD, SPELLING, ROMANIZED = "prefix", "keyboard", "spelling", "romanized"
+# Completions a word typed midway is searched as, most common first.
+MAX_COMPLETIONS = 10
+# Corrections a misspelled word is searched as, most common first.
+MAX_CORRECTIONS = 3
+# Languages whose stems vouch for a word only when they spell its start and what follows is an ending the index
+# has seen (국호를 = 국호 + 를), or when they are a predicate's base form (맡은 → 맡다, never revised): Kiwi
+# reads a misspelled Korean word as a known stem plus leftovers (청소뇬 → 청소 + 뇬), which would hide the slip.
+OWN_FORM_ONLY = frozenset({"ko"})
+# How Kiwi writes a verb's or adjective's base form (its lemma): 맡다.
+PREDICATE_ENDING = "다"
+# Shortest stem that vouches for a Korean word: Kiwi cuts an unknown word into one-syllable pieces (화선 → 화 + 선).
+MIN_VOUCHING_STEM = 2
+# A word typed midway needs at least this many keys (Hangul keystrokes) to be completed.
+MIN_PREFIX_KEYS = 2
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revised word: as typed, the words searched in its place, why, in which language, and its clause."""
+
+    word: str
+    searched_as: tuple[str, ...]
+    because: str
+    lang: str
+    clause: int = 0
+
+    def as_dict(self) -> dict:
+        return {"word": self.word, "searched_as": list(self.searched_as), "because": self.because, "lang": self.lang}
+
+
+def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], requested: str):
+    """`parsed` with each plain word the vocabulary lacks replaced by what it was likely meant as (see the module's
+    docstring), and the revisions made; the same query and [] when every word is known or nothing better is."""
+    vocabulary = vocabulary_of(index_set)
+    if not vocabulary.languages:
+        return parsed, []
+    unknown = {}  # clause number → (plain word the vocabulary lacks, whether it matches in the index all the same)
+    for number, clause in enumerate(parsed.clauses):
+        if len(clause.alternatives) == 1 and clause.alternatives[0].kind == "words":
+            word = clause.alternatives[0].text
+            if not any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in langs):
+                unknown[number] = word, any(_matches(index_set, vocabulary, lang, word) for lang in langs)
+    # Another language is guessed (dkssud → 안녕) only for a query of which no word matches: an English word the
+    # index lacks (probe) in an English question is no romanized Bengali.
+    lost = len(unknown) == len(parsed.clauses) and not any(matched for _, matched in unknown.values())
+    guessed = _guessed_languages(index_set, requested) if lost else set()
+    clauses, revisions = list(parsed.clauses), []
+    for number, (word, matched) in unknown.items():
+        revision = _completion(vocabulary, word, langs) if number == len(parsed.clauses) - 1 else None
+        if revision is None and not matched:
+            revision = _correction(vocabulary, word, langs, guessed)
+        if revision is not None:
+            revision = replace(revision, clause=number)
+            kept = (word,) if matched else ()  # what the word matched itself stays searched, and listed first
+            clauses[number] = Clause(tuple(Unit("words", text) for text in kept + revision.searched_as))
+            revisions.append(revision)
+    return (replace(parsed, clauses=clauses), revisions) if revisions else (parsed, [])
+
+
+def describe(parsed: ParsedQuery, revisions: list[Revision]) -> dict:
+    """The response's account of revisions: the query as searched, the corrected query, and each revised word."""
+    if not revisions:
+        return {}
+    shown = [" OR ".join(unit.text for unit in clause.alternatives) for clause in parsed.clauses]
+    answer = {"searched_for": " ".join(shown), "revised_words": [revision.as_dict() for revision in revisions]}
+    corrected = {r.clause: r.searched_as[0] for r in revisions if r.because != PREFIX}
+    if corrected:
+        answer["did_you_mean"] = " ".join(corrected.get(number, text) for number, text in enumerate(shown))
+    return answer
+
+
+def _guessed_languages(index_set, requested: str) -> set[str]:
+    """The languages a Latin word may be typed for by mistake: Korean (keyboard) and Bengali (romanized)."""
+    return {lang for lang in ("ko", "bn") if lang in index_set.languages and requested in ("auto", "all", lang)}
+
+
+def _completion(vocabulary, word: str, langs: tuple[str, ...]) -> Revision | None:
+    """The word typed midway: its most common completions in the first language that has any, or None."""
+    for lang in langs:
+        typed = typed_form(lang, normalized_typing(lang, word))
+        if len(typed) >= MIN_PREFIX_KEYS:
+            completions = vocabulary.completions(lang, typed, MAX_COMPLETIONS)
+            if completions:
+                return Revision(word, tuple(w for w, _ in completions), PREFIX, lang)
+    return None
+
+
+def _correction(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str]) -> Revision | None:
+    """The first of keyboard, spelling and romanized readings that finds vocabulary words for `word`, or None."""
+    keys = keys_from_latin(word)
+    if keys and "ko" in guessed:
+        typed = vocabulary.with_typed("ko", keys)
+        if typed:
+            return Revision(word, (typed[0][0],), KEYBOARD, "ko")
+    for lang in langs:
+        corrections = vocabulary.neighbours(lang, normalized_typing(lang, word), MAX_CORRECTIONS)
+        if corrections:
+            return Revision(word, tuple(w for w, _ in corrections), SPELLING, lang)
+    if keys and "bn" in guessed:
+        spelled = normalize_bengali(avro.parse(word.lower()))
+        found = [spelled] if vocabulary.has("bn", spelled) else []
+        found = found or [w for w, _ in vocabulary.with_romanized("bn", romanized_key(spelled), MAX_CORRECTIONS)]
+        found = found or [w for w, _ in vocabulary.neighbours("bn", spelled, MAX_CORRECTIONS)]
+        if found:
+            return Revision(word, tuple(found), ROMANIZED, "bn")
+    return None
+
+
+def _matches(index_set, vocabulary, lang: str, word: str) -> bool:
+    """Whether `word` matches in `lang`'s index: its exact form, or all its stems, or all its grams (Korean: see
+    OWN_FORM_ONLY). A stop word counts as matching: it is never revised."""
+    analyzer = index_set.analyzer(lang)
+    tokens = analyzer.tokens(word, QUERY)
+    if not tokens or is_stop_word(analyzer, lang, tokens):
+        return True
+    by_role: dict[str, list[str]] = {}
+    for token in tokens:
+        by_role.setdefault(token.role, []).append(token.text)
+    with index_set.searcher(lang) as searcher:
+
+        def indexed(terms: list[str]) -> bool:
+            return bool(terms) and all(any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS) for term in terms)
+
+        if lang not in OWN_FORM_ONLY:
+            return any(indexed(terms) for terms in by_role.values())
+        if indexed(by_role.get(WORD, [])):
+            return True
+        stems = by_role.get(STEM, [])
+        surface = by_role[WORD][0] if WORD in by_role else word
+        part = nominal_part(surface, stems)
+        if not part and any(stem.endswith(PREDICATE_ENDING) for stem in stems):
+            return True  # read as a predicate's form (맡은 → 맡다): well formed, though the index lacks it
+        if not indexed(stems) or any(len(stem) < MIN_VOUCHING_STEM for stem in stems):
+            return False
+        return part == surface or vocabulary.is_ending(lang, surface[len(part) :])

@@ -1,0 +1,80 @@
+"""Suggestions for the word being typed: completions from each language's vocabulary, most articles first.
+
+Hangul is matched on its 2-set keystrokes, so a syllable typed midway (사회복ㅈ)
+completes to 사회복지, consonants alone (ㅅㅎㅂㅈ) complete on initials, and Latin
+letters no word begins with are read as Korean typed in Latin mode; every
+suggestion is a whole word of the index, so none splits a Bengali cluster.
+"""
+
+from __future__ import annotations
+
+import time
+
+import icu
+
+from indexer.analysis.bengali import normalize_bengali
+from indexer.analysis.hangul import keys_from_latin
+from indexer.documents import reject_unpaired_surrogates
+from indexer.engine.vocabulary import typed_form, vocabulary_of
+from indexer.languages import SCRIPT_LANGUAGE, canonical_language, dominant_script
+
+# Suggestions returned unless `limit` says otherwise, and at most.
+DEFAULT_SUGGESTIONS = 10
+MAX_SUGGESTIONS = 50
+_NFKC_CASEFOLD = icu.Normalizer2.getNFKCCasefoldInstance()
+
+
+def normalized_typing(lang: str, text: str) -> str:
+    """Typed text as the index writes its words: Bengali's normalization, NFKC with case folding elsewhere;
+    Hangul is only lower-cased, since NFKC would turn a typed compatibility jamo (ㅅ) into a conjoining one."""
+    if lang == "ko":
+        return text.lower()
+    if lang == "bn":
+        return normalize_bengali(text)
+    return _NFKC_CASEFOLD.normalize(text)
+
+
+def suggest(index_set, text: str, lang: str = "auto", limit: int = DEFAULT_SUGGESTIONS) -> dict:
+    """Complete the last word of `text` from the vocabularies: `{"suggestions": [{text, lang, count}], "took_ms"}`.
+
+    `count` is how many articles hold the completed word; `text` is the whole input with its last word
+    completed. A language with no index gives no suggestions; text holding an unpaired surrogate
+    raises UnpairedSurrogate (a ValueError).
+    """
+    started = time.perf_counter()
+    reject_unpaired_surrogates(text)
+    limit = max(1, min(limit, MAX_SUGGESTIONS))
+    head, _, last = text.lstrip().rpartition(" ")  # a text ending in a space has no word being typed
+    found = _completions(index_set, last, lang, limit) if last else []
+    prefix = f"{head} " if head.strip() else ""
+    return {
+        "suggestions": [{"text": prefix + word, "lang": code, "count": count} for count, word, code in found[:limit]],
+        "took_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+
+
+def _completions(index_set, word: str, lang: str, limit: int) -> list[tuple[int, str, str]]:
+    """(articles, completion, language) of `word`, most articles first; Latin letters no word begins with are
+    read as Korean typed with the keyboard left in Latin mode (tkghlqhr → 사회복…)."""
+    vocabulary = vocabulary_of(index_set)
+    found = []
+    for code in _languages(index_set, word, lang):
+        typed = typed_form(code, normalized_typing(code, word))
+        found.extend((count, text, code) for text, count in vocabulary.completions(code, typed, limit))
+    found.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
+    keys = keys_from_latin(word)
+    if not found and keys and "ko" in index_set.languages and lang in ("auto", "all", "ko"):
+        found = [(count, text, "ko") for text, count in vocabulary.completions("ko", keys, limit)]
+    return found
+
+
+def _languages(index_set, word: str, lang: str) -> list[str]:
+    """The requested language if it has an index; with `auto`, the word's script's language, or every one."""
+    available = index_set.languages
+    if lang not in ("auto", "all"):
+        code = canonical_language(lang)
+        return [code] if code in available else []
+    by_script = SCRIPT_LANGUAGE.get(dominant_script(word) or "")
+    if lang == "auto" and by_script in available:
+        return [by_script]
+    return list(available)
