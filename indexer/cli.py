@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--lang", default="auto", help="language code, 'auto' (default) or 'all'")
     find.add_argument("--limit", type=int, default=10)
     find.add_argument("--json", action="store_true", help="print one JSON object")
+    find.add_argument(
+        "--no-translate", action="store_true", help="search the words as written, even in another language's index"
+    )
     find.add_argument("query", nargs="+", metavar="QUERY")
     show = command("show", _show, "an article, paragraphs in order")
     show.add_argument("--json", action="store_true", help="print one JSON object")
@@ -131,6 +134,10 @@ def _remove(args) -> int:
 def _print_report(report: WriteReport, verb: str) -> None:
     total = sum(report.written.values())
     print(f"{verb} {total} article(s) in {report.seconds:.1f} s (generation {report.generation})")
+    if report.lexicon:
+        mined = report.lexicon
+        print(f"lexicon: {mined.translations:,} translations from {mined.aligned_pairs:,} aligned passage pairs, "
+              f"{mined.bytes / 1e6:.1f} MB, {mined.seconds:.1f} s")  # fmt: skip
     _print_languages(report.languages)
     if report.problems:
         print(f"skipped {len(report.problems)} input(s):")
@@ -156,7 +163,9 @@ def _stats(args) -> int:
 
 
 def _search(args) -> int:
-    result = search(open_any_index_set(args.index_dir), " ".join(args.query), lang=args.lang, limit=args.limit)
+    translate = False if args.no_translate else None
+    query = " ".join(args.query)
+    result = search(open_any_index_set(args.index_dir), query, lang=args.lang, limit=args.limit, translate=translate)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
@@ -165,6 +174,9 @@ def _search(args) -> int:
     print(f"{result['total']}{at_least} article(s) in {lang['used']} ({lang['how']}), {result['took_ms']:.0f} ms")
     if result["ignored_words"]:
         print(f"not matched on: {' '.join(result['ignored_words'])}")
+    for word in result["translated"]:
+        terms = ", ".join(f"{term} {weight}" for term, weight in word["to"]) or "(no translation)"
+        print(f"translated into {word['lang']}: {word['from']} -> {terms}")
     for number, hit in enumerate(result["hits"], start=1):
         where = "headline" if hit["passage"]["index"] is None else f"paragraph {hit['passage']['index']}"
         print(f"\n{number}. [{hit['lang']}] {_terminal_marks(hit['title_highlight'])}")

@@ -121,6 +121,7 @@ def search_page():
             chosen_lang = checked.lang
             results = search(indexes, **checked.search_arguments())
             pages = page_links(checked, results["total"])
+            pages["translated"] = translated_queries(checked, results["translated"])
             alternatives = suggestions(checked, results["lang"]["used"]) if not results["total"] else None
             narrowing = narrowing_links(checked, results.get("facets"))
     page = render_template(
@@ -209,11 +210,27 @@ def coverage_pages(filters: dict, total: int) -> dict:
 
 def search_args(checked: params.SearchParams, **changes) -> dict:
     """The URL parameters of a search, with `changes`, leaving out defaults so links stay short."""
-    names = ("lang", "limit", "offset", "per", "collapse", "sort", "recency")
+    names = ("lang", "limit", "offset", "per", "collapse", "sort", "recency", "translate")
     args = {"q": checked.q, **{name: getattr(checked, name) for name in names}}
     args.update(changes)
     defaults = params.SearchParams(q="")
-    return {name: value for name, value in args.items() if name == "q" or value != getattr(defaults, name)}
+    shown = {name: value for name, value in args.items() if name == "q" or value != getattr(defaults, name)}
+    if "translate" in shown:
+        shown["translate"] = "false"  # shown only when off
+    return shown
+
+
+def translated_queries(checked: params.SearchParams, translated: list[dict]) -> dict | None:
+    """What the query became in each language it was translated into, and the URL of the search untranslated."""
+    if not translated:
+        return None
+    words: dict[str, list[str]] = {}
+    for word in translated:
+        words.setdefault(word["lang"], []).extend(term for term, _ in word["to"][:1])
+    return {
+        "languages": [{"lang": lang, "words": " ".join(dict.fromkeys(found))} for lang, found in words.items()],
+        "untranslated": page_url("pages.search_page", **search_args(checked, offset=0, translate=False)),
+    }
 
 
 def page_links(checked: params.SearchParams, total: int) -> dict:

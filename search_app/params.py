@@ -40,6 +40,7 @@ class SearchParams:
     sort: str = "relevance"
     recency: int | None = None
     facets: bool = False
+    translate: bool = True  # False: the words as written, even in another language's index
 
     def search_arguments(self) -> dict:
         """The keyword arguments of `indexer.search` for this request."""
@@ -48,6 +49,7 @@ class SearchParams:
             **{name: getattr(self, name) for name in ("lang", "limit", "offset", "per", "collapse", "sort")},
             "recency": self.recency,
             "facets": self.facets,
+            "translate": None if self.translate else False,
         }
 
 
@@ -135,7 +137,7 @@ def suggest_params(request: Request) -> SuggestParams:
 
 def search_params(request: Request) -> SearchParams:
     """Read and check the search parameters: q (1-500 characters), lang, limit, offset, per, collapse, sort,
-    recency (a half-life in days), facets."""
+    recency (a half-life in days), facets, translate."""
     check_query_string(request)
     q = (single(request, "q") or "").strip()
     if not q:
@@ -156,4 +158,5 @@ def search_params(request: Request) -> SearchParams:
         sort=choice(request, "sort", SORT_CHOICES, "relevance"),
         recency=recency,
         facets=boolean(request, "facets", False),
+        translate=boolean(request, "translate", True),
     )

@@ -37,7 +37,7 @@ def test_cli_search_json_marks_the_bengali_seed_word(built_index):
     result = run_cli("search", "--index-dir", str(built_index), "--json", "সমাজকর্ম")
     data = json.loads(result.stdout)
     assert set(data) == {
-        "query", "lang", "syntax", "notice", "matching", "ignored_words", "collapse", "sort", "total",
+        "query", "lang", "syntax", "notice", "matching", "ignored_words", "translated", "collapse", "sort", "total",
         "total_relation", "took_ms", "hits",
     }  # fmt: skip
     assert data["lang"] == {"used": "bn", "detected": "bn", "how": "script"}

@@ -10,25 +10,33 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.analysis import GRAM, STEM, Token
-from indexer.analysis.names import name_keys
+from indexer.analysis import GRAM, STEM, WORD, Token
+from indexer.analysis.names import SCRIPT_SAMPLE, name_keys
 from indexer.documents import Article
+from indexer.languages import dominant_script
 
 NAME_KEYS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS name_keys (key TEXT, doc_id TEXT);
 CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys (key);
 CREATE INDEX IF NOT EXISTS name_keys_doc ON name_keys (doc_id);
 CREATE TABLE IF NOT EXISTS article_terms (doc_id TEXT PRIMARY KEY, terms TEXT);
+CREATE TABLE IF NOT EXISTS passage_terms (doc_id TEXT, paragraph INTEGER, terms TEXT, PRIMARY KEY (doc_id, paragraph));
 """
+# The headline's number among an article's passage terms (its paragraphs count from 0).
+HEADLINE = -1
+# Separates the terms of a passage in the store: whitespace, which no term holds.
+TERM_SEPARATOR = " "
 
 
 @dataclass(frozen=True)
 class ArticleKeys:
-    """An article's transliterated name keys and its base forms (each word's stems, or the word) with their counts."""
+    """An article's transliterated name keys, its base forms (each word's stems, or the word) with their counts,
+    and each passage's base terms (headline first) for the bilingual lexicon (indexer.align.lexicon)."""
 
     doc_id: str
     name_keys: frozenset[str]
     terms: dict[str, int]
+    passage_terms: tuple[tuple[str, ...], ...] = ()
 
 
 def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> ArticleKeys:
@@ -39,7 +47,9 @@ def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> Ar
     """
     analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
     terms = Counter(term for _, tokens in analyzed for term in base_forms(tokens))
-    return ArticleKeys(article.id, name_keys(analyzed), dict(terms))
+    latin = dominant_script("\n".join(text for text, _ in analyzed)[:SCRIPT_SAMPLE]) == "Latn"
+    passages = tuple(base_terms(tokens, text if latin else None) for text, tokens in analyzed)
+    return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages)
 
 
 def base_forms(tokens: Iterable[Token]) -> list[str]:
@@ -59,10 +69,33 @@ def base_forms(tokens: Iterable[Token]) -> list[str]:
     ]
 
 
+def base_terms(tokens: list[Token], names_in: str | None = None) -> tuple[str, ...]:
+    """A passage's distinct base forms less its numbers: what the lexicon pairs across languages. With
+    `names_in` (the Latin-script text of the tokens), its capitalized words as written too (Sims beside
+    sim): a name is matched in another script by its spelling.
+
+    >>> base_terms(list(analyzer_for("bn")("শিশুদের জন্য ২০১৯")))
+    ('শিশু', 'জন্য')
+    """
+    terms = dict.fromkeys(term for term in base_forms(tokens) if not term.isdigit())
+    if names_in is not None:
+        terms.update(
+            dict.fromkeys(t.text for t in tokens if t.role == WORD and names_in[t.start : t.start + 1].isupper())
+        )
+    return tuple(terms)
+
+
 def store_keys(db: sqlite3.Connection, keys: ArticleKeys) -> None:
     """Store an article's name keys and term counts."""
     db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, keys.doc_id) for key in keys.name_keys])
     db.execute("INSERT INTO article_terms VALUES (?, ?)", (keys.doc_id, json.dumps(keys.terms, ensure_ascii=False)))
+    db.executemany(
+        "INSERT INTO passage_terms VALUES (?, ?, ?)",
+        [
+            (keys.doc_id, number, TERM_SEPARATOR.join(terms))
+            for number, terms in enumerate(keys.passage_terms, HEADLINE)
+        ],
+    )
 
 
 class KeyFile:

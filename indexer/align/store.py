@@ -138,6 +138,7 @@ class LinkWriter:
         self.db.execute("ATTACH DATABASE ? AS worker", (str(path),))
         self.db.execute("INSERT INTO name_keys SELECT * FROM worker.name_keys")
         self.db.execute("INSERT INTO article_terms SELECT * FROM worker.article_terms")
+        self.db.execute("INSERT INTO passage_terms SELECT * FROM worker.passage_terms")
         self.db.commit()
         self.db.execute("DETACH DATABASE worker")
         Path(path).unlink()
@@ -153,6 +154,7 @@ class LinkWriter:
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM article_terms WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM passage_terms WHERE doc_id = ?", (doc_id,))
         self._requeue_candidates(row[0])
 
     def _requeue_candidates(self, group: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import icu
@@ -36,6 +37,8 @@ _CONSONANT_CLASSES = str.maketrans(
 _NOT_LETTER = re.compile(r"[^a-z]")
 _VOWEL_LIKE = re.compile(r"[aeiouyhw]")  # vowels, and the glides and h that scripts add or drop
 _REPEATS = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiouy]+")
+_GLIDES = re.compile(r"[hw]")
 # What ends a sentence, and what may open one before its first word.
 _SENTENCE_ENDS = ".!?…:"
 _OPENING = "\"'“‘«([ "
@@ -65,6 +68,44 @@ def name_key(word: str) -> str:
     """
     latin = _NOT_LETTER.sub("", _to_latin(word).lower()).replace("ng", "n")
     return _REPEATS.sub(r"\1", _VOWEL_LIKE.sub("", latin.translate(_CONSONANT_CLASSES)))
+
+
+@lru_cache(maxsize=NAME_KEY_CACHE)
+def _sound(word: str) -> str:
+    """A word's Latin transliteration with consonants in their classes, every run of vowels one `a`, Korean's
+    epenthetic `eu` and a last vowel (Bengali's inherent `a`) dropped: ফোর্ড palt, 포드 pat, Ford palt."""
+    latin = _NOT_LETTER.sub("", _to_latin(word).lower()).replace("eu", "").replace("ng", "n")
+    latin = _GLIDES.sub("", latin).translate(_CONSONANT_CLASSES)
+    return _REPEATS.sub(r"\1", _VOWELS.sub("a", latin)).removesuffix("a")
+
+
+def name_similarity(one: str, other: str) -> float:
+    """How alike two words sound once transliterated (0 to 1): what tells a name from a word sharing its key.
+
+    >>> round(name_similarity("ফোর্ড", "포드"), 2), round(name_similarity("ফোর্ড", "Ford"), 2)
+    (0.86, 1.0)
+    """
+    return SequenceMatcher(None, _sound(one), _sound(other), autojunk=False).ratio()
+
+
+def spelling_similarity(one: str, other: str) -> float:
+    """How alike two words' Latin transliterations are, vowels and all (0 to 1): among words that sound alike,
+    what tells 칸예 (kanye) Kanye from can.
+
+    >>> round(spelling_similarity("칸예", "kanye"), 2), round(spelling_similarity("칸예", "can"), 2)
+    (1.0, 0.5)
+    """
+    spelled = [_NOT_LETTER.sub("", _to_latin(word).lower()) for word in (one, other)]
+    return SequenceMatcher(None, *spelled, autojunk=False).ratio()
+
+
+def loose_name_key(key: str) -> str:
+    """A name key less its l/r class: Korean and non-rhotic English spellings drop an r others write.
+
+    >>> [loose_name_key(name_key(w)) for w in ("ফোর্ড", "포드", "Ford")]
+    ['pt', 'pt', 'pt']
+    """
+    return key.replace("l", "")
 
 
 def name_keys(analyzed: Iterable[tuple[str, Iterable[Token]]]) -> frozenset[str]:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.align.lexicon import LexiconStats, mine_lexicon
 from indexer.align.store import LinkWriter
 from indexer.analysis import SETU
 from indexer.build.executors import Executor, InProcess, PerLanguageProcesses
@@ -43,6 +44,7 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    lexicon: LexiconStats | None = None  # what mining the bilingual lexicon made, and its time
 
     def refuse_if_empty(self) -> None:
         """A fresh build that indexed nothing fails here, saying why, and publishes nothing."""
@@ -100,6 +102,7 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
                 (report.removed if deleted else report.not_found).append(doc_id)
             writers.commit()
             alignments.finish()
+            report.lexicon = mine_lexicon(partial)
             report.problems = read_manifest(current).get("problems", [])
             report.languages = count_languages(partial)
             return _publish(index_dir, partial, report, started, writers.analysis)
@@ -141,6 +144,7 @@ def write_generation(
                 report.refuse_if_empty()
             writers.commit(meanwhile=alignments.align)  # the parent aligns while workers still write
             alignments.save()
+            report.lexicon = mine_lexicon(partial_generation)  # from the links just saved: follows every add, remove
             report.languages = writers.languages(partial_generation)
             return _publish(index_dir, partial_generation, report, started, analysis, writers.layout())
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from indexer.align.lexicon import LexiconReader
 from indexer.align.store import LinkReader
 from indexer.engine.schema import WhooshAnalyzer
 from indexer.generations import read_manifest, served_generation
@@ -49,6 +50,7 @@ class IndexSet:
         self.generation = self.folder.name
         self.manifest = read_manifest(self.folder)
         self.links = LinkReader(self.folder)
+        self.lexicon = LexiconReader(self.folder)  # what query translation reads
         self._searchers = ThreadSearchers(self.open_searcher)
         self.open_languages()
 

@@ -14,12 +14,13 @@ from indexer.documents import reject_unpaired_surrogates
 from indexer.search.facets import search_facets
 from indexer.search.freshness import BY_DATE, RELEVANCE, newest_first, published_dates, recency_weight
 from indexer.search.hits import page_hits
-from indexer.search.plan import QueryPlan, plan_query
+from indexer.search.plan import QueryPlan
 from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.revisions import describe, revise_query
 from indexer.search.routing import requested_language, route_query
 from indexer.search.stories import STORY, StoryOrder, collapse_stories, default_collapse
+from indexer.search.translate import plan_languages
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
@@ -37,11 +38,15 @@ def search(
     sort: str = RELEVANCE,
     recency: float | None = None,
     facets: bool = False,
+    translate: bool | None = None,
 ) -> dict:
     """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`;
     with `collapse="story"` (the default over several languages) one per story, its other languages named.
     `sort="date"` lists them newest first, `recency` (a half-life in days) prefers recent ones, and
     `facets` counts the matching articles per language, source, year and month.
+
+    A query asked of another language's index (`lang` a code or "all") is translated into it, unless
+    `translate` is False (indexer.search.translate); `translated` says what each word became.
 
     Passages matching any query word are ranked by BM25F, re-scored by how much of the
     query's weight they match and how close its words are (indexer.search.ranking). A query
@@ -57,7 +62,7 @@ def search(
         route = route_query(parsed.text, requested, index_set.languages)
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
-    plans = {code: plan_query(parsed, code, index_set.analyzer(code)) for code in route.langs}
+    plans, translated = plan_languages(index_set, parsed, route, translate)
     lists, missing = _rank(index_set, plans, offset + limit, per)
     collapse = collapse or default_collapse(route.langs, per)
     arranged = _arrange(index_set, lists, offset + limit, collapse, sort, recency)
@@ -71,6 +76,7 @@ def search(
         "notice": parsed.notice,
         "matching": MOST_WORDS if ordered and not ordered[0][1].all_words else ALL_WORDS,
         "ignored_words": ignored,
+        "translated": translated,
         "collapse": collapse,
         "sort": sort,
         "total": total,

@@ -72,6 +72,18 @@ def plan_query(parsed: ParsedQuery, lang: str, analyzer) -> QueryPlan:
     )
 
 
+def translated_plan(parsed: ParsedQuery, lang: str, words: list[tuple[tuple[str, float], ...]]) -> QueryPlan:
+    """A plan for a query translated into `lang`: per source word, any of its weighted target terms (already
+    analyzed, as the lexicon holds them) in any searched field; a word with no translation is left out."""
+    clauses = []
+    for targets in words:
+        if targets:
+            terms = [eq.term(field, term, weight) for field in SEARCH_FIELDS for term, weight in targets]
+            query = eq.any_of(terms)
+            clauses.append(ClausePlan(query, tuple((term,) for term, _ in targets), True))
+    return QueryPlan(lang, tuple(clauses), None, _restriction(parsed), ())
+
+
 class _ClauseBuilder:
     """Turns parsed clauses into ClausePlans for one language's index, with that index's analyzer."""
 

@@ -1,0 +1,290 @@
+"""A bilingual lexicon mined from a generation's own aligned paragraphs, kept beside it in `lexicon.sqlite`.
+
+Every pair of aligned passages (paragraphs the alignment store links, and the headlines of
+translations) is a small parallel text. Two base terms (stems, Korean morphemes) that keep
+turning up on the two sides of the same pairs translate each other: their association is
+the Dice coefficient of the pairs holding them, 2·both / (pairs with one + pairs with the
+other). Each term keeps its TRANSLATIONS_KEPT strongest partners per language. The
+vocabulary of every language is kept too, with the name key of each term (indexer.analysis.names),
+so a name the aligned text never holds can still meet its spelling in another script.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from indexer.align.keys import HEADLINE, TERM_SEPARATOR
+from indexer.align.store import STORE
+from indexer.analysis.names import loose_name_key, name_key
+
+LEXICON = "lexicon.sqlite"
+_log = logging.getLogger(__name__)
+# Links weaker than this are not trusted as parallel text.
+MIN_LINK_CONFIDENCE = 0.3
+# Translations kept per term and language: more dilute a query, fewer miss a synonym.
+TRANSLATIONS_KEPT = 3
+# The weakest association kept: below it, two terms met by chance more than by translation.
+MIN_DICE = 0.15
+# Aligned pairs two terms must share at least: a single meeting pairs a passage's rare words with all of the
+# other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
+MIN_SHARED_PAIRS = 2
+
+# The lexicon is written once, into a new file a failed build deletes: no journal, and its indexes made last.
+# A term's translations into one language share a row (`targets`: term and Dice joined by _FIELD, the
+# translations by _ITEM): a row per translation tripled the rows and the time to write them.
+_SCHEMA = """
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE translations (src_lang TEXT, src_term TEXT, tgt_lang TEXT, targets TEXT);
+CREATE TABLE language_pairs (src_lang TEXT, tgt_lang TEXT, aligned INTEGER, PRIMARY KEY (src_lang, tgt_lang));
+CREATE TABLE vocabulary (lang TEXT, term TEXT, name_key TEXT, loose_key TEXT, passages INTEGER);
+"""
+_INDEXES = """
+CREATE INDEX translations_source ON translations (src_lang, src_term, tgt_lang);
+CREATE INDEX vocabulary_term ON vocabulary (lang, term);
+CREATE INDEX vocabulary_loose_key ON vocabulary (lang, loose_key);
+"""
+_FIELD, _ITEM = "\x1f", "\x1e"  # ASCII unit and record separators: no term holds one
+
+
+@dataclass(frozen=True)
+class LexiconStats:
+    """What a mining run made: aligned passage pairs read, translations and vocabulary kept, and its cost."""
+
+    aligned_pairs: int
+    translations: int
+    vocabulary: int
+    bytes: int
+    seconds: float
+
+
+def mine_lexicon(generation: Path) -> LexiconStats:
+    """Mine the lexicon of a generation from its alignment store, replacing any it had."""
+    started = time.perf_counter()
+    generation = Path(generation)
+    source = sqlite3.connect(f"file:{generation / STORE}?mode=ro", uri=True)
+    try:
+        langs = dict(source.execute("SELECT doc_id, lang FROM profiles"))
+        vocabularies = _vocabularies(source, langs)
+        pairs = _aligned_pairs(source, langs)
+    finally:
+        source.close()
+    target = generation / LEXICON
+    target.unlink(missing_ok=True)
+    db = sqlite3.connect(target)
+    try:
+        db.executescript(_SCHEMA)
+        for lang, vocabulary in sorted(vocabularies.items()):
+            vocabulary.store(db, lang)
+        translations = sum(
+            _store_pair(db, (one, vocabularies[one]), (other, vocabularies[other]), linked)
+            for (one, other), linked in sorted(pairs.items())
+        )
+        db.executescript(_INDEXES)
+        db.commit()
+    finally:
+        db.close()
+    return LexiconStats(
+        sum(map(len, pairs.values())),
+        translations,
+        sum(len(vocabulary.terms) for vocabulary in vocabularies.values()),
+        target.stat().st_size,
+        round(time.perf_counter() - started, 3),
+    )
+
+
+_EMPTY = np.zeros(0, np.int64)
+
+
+class _Vocabulary:
+    """One language's terms numbered, each passage's terms as an array of those numbers, and term counts."""
+
+    def __init__(self):
+        self.number: dict[str, int] = {}
+        self.passages: dict[tuple[str, int], np.ndarray] = {}
+        self._terms: list[str] = []
+
+    @property
+    def terms(self) -> list[str]:
+        """The terms by number (listed again only after new terms came in)."""
+        if len(self._terms) != len(self.number):
+            self._terms = list(self.number)
+        return self._terms
+
+    def add(self, passage: tuple[str, int], terms: list[str]) -> None:
+        numbers = [self.number.setdefault(term, len(self.number)) for term in terms]
+        self.passages[passage] = np.array(numbers, dtype=np.int64)
+
+    def store(self, db: sqlite3.Connection, lang: str) -> None:
+        """Keep every term, with how many passages hold it and its name key (for names across scripts)."""
+        counts = np.bincount(np.concatenate([*self.passages.values(), _EMPTY]), minlength=len(self.number))
+        rows = []
+        for term, count in zip(self.number, counts.tolist(), strict=True):
+            key = name_key(term)
+            rows.append((lang, term, key, loose_name_key(key), count))
+        db.executemany("INSERT INTO vocabulary VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def _vocabularies(db: sqlite3.Connection, langs: dict[str, str]) -> dict[str, _Vocabulary]:
+    """Each language's vocabulary, from the base terms of every passage in the store."""
+    vocabularies: dict[str, _Vocabulary] = defaultdict(_Vocabulary)
+    for doc_id, number, terms in db.execute("SELECT doc_id, paragraph, terms FROM passage_terms"):
+        if doc_id in langs:
+            vocabularies[langs[doc_id]].add((doc_id, number), terms.split(TERM_SEPARATOR) if terms else [])
+    return vocabularies
+
+
+def _aligned_pairs(db: sqlite3.Connection, langs: dict[str, str]) -> dict[tuple[str, str], list[tuple]]:
+    """The aligned passage pairs of each language pair (its codes in order), as pairs of passage keys.
+
+    A link joining several paragraphs to one is taken one paragraph at a time; headlines of
+    articles the store holds as translations pair up too.
+    """
+    pairs: dict[tuple[str, str], set[tuple]] = defaultdict(set)
+    for doc_id, number, text in db.execute("SELECT doc_id, paragraph, links FROM links"):
+        for link in json.loads(text):
+            other, lang = link["doc_id"], link["lang"]
+            if link["confidence"] >= MIN_LINK_CONFIDENCE and langs.get(doc_id, lang) < lang:
+                pairs[langs[doc_id], lang].update(((doc_id, number), (other, index)) for index in link["indexes"])
+    for doc_id, other, lang in db.execute("SELECT doc_id, other_id, other_lang FROM translations"):
+        if langs.get(doc_id, lang) < lang:
+            pairs[langs[doc_id], lang].add(((doc_id, HEADLINE), (other, HEADLINE)))
+    return {key: sorted(found) for key, found in pairs.items()}
+
+
+def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tuple[str, _Vocabulary], linked) -> int:
+    """Mine one language pair from its aligned passages; store each direction's best translations."""
+    (one_lang, ones), (other_lang, others) = one, other
+    lefts = [ones.passages.get(a, _EMPTY) for a, _ in linked]
+    rights = [others.passages.get(b, _EMPTY) for _, b in linked]
+    usable = [i for i, (left, right) in enumerate(zip(lefts, rights, strict=True)) if left.size and right.size]
+    db.execute(
+        "INSERT INTO language_pairs VALUES (?, ?, ?), (?, ?, ?)",
+        (one_lang, other_lang, len(usable), other_lang, one_lang, len(usable)),
+    )
+    if not usable:
+        return 0
+    left, right = _cross_join([lefts[i] for i in usable], [rights[i] for i in usable])
+    width = len(others.number)
+    found, both = np.unique(left * width + right, return_counts=True)
+    left, right = found // width, found % width
+    left_df = np.bincount(np.concatenate([lefts[i] for i in usable]), minlength=len(ones.number))
+    right_df = np.bincount(np.concatenate([rights[i] for i in usable]), minlength=width)
+    dice = 2 * both / (left_df[left] + right_df[right])
+    telling = (dice >= MIN_DICE) & (both >= MIN_SHARED_PAIRS)
+    left, right, dice, both = left[telling], right[telling], np.round(dice[telling], 4), both[telling]
+    return _store_direction(db, (one_lang, ones, left), (other_lang, others, right), dice, both) + _store_direction(
+        db, (other_lang, others, right), (one_lang, ones, left), dice, both
+    )
+
+
+def _cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left term, right term) of every passage pair, as two arrays, without a Python loop per pair."""
+    left_sizes = np.array([len(a) for a in lefts])
+    right_sizes = np.array([len(b) for b in rights])
+    right_starts = np.cumsum(right_sizes) - right_sizes
+    all_lefts, all_rights = np.concatenate(lefts), np.concatenate(rights)
+    pair_of_left = np.repeat(np.arange(len(lefts)), left_sizes)
+    copies = right_sizes[pair_of_left]  # each left term meets every right term of its pair
+    left = np.repeat(all_lefts, copies)
+    offsets = np.arange(len(left)) - np.repeat(np.cumsum(copies) - copies, copies)
+    right = all_rights[np.repeat(right_starts[pair_of_left], copies) + offsets]
+    return left, right
+
+
+def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, dice: np.ndarray, both: np.ndarray) -> int:
+    """Store each source term's strongest translations into the target language, as one row."""
+    (src_lang, src_vocabulary, src), (tgt_lang, tgt_vocabulary, tgt) = source, target
+    kept = _strongest(src, dice, both)
+    src_terms, tgt_terms = src_vocabulary.terms, tgt_vocabulary.terms
+    targets = defaultdict(list)
+    for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), dice[kept].tolist(), strict=True):
+        targets[s].append(f"{tgt_terms[t]}{_FIELD}{d}")
+    db.executemany(
+        "INSERT INTO translations VALUES (?, ?, ?, ?)",
+        [(src_lang, src_terms[s], tgt_lang, _ITEM.join(found)) for s, found in targets.items()],
+    )
+    return len(kept)
+
+
+def _strongest(src: np.ndarray, dice: np.ndarray, both: np.ndarray) -> np.ndarray:
+    """The cells to keep: per source term, its TRANSLATIONS_KEPT strongest partners."""
+    order = np.lexsort((-both, -dice, src))
+    grouped = src[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    return order[rank < TRANSLATIONS_KEPT]
+
+
+@lru_cache(maxsize=64)
+def _warn_unreadable(path: Path, error: str) -> None:
+    _log.warning("lexicon %s cannot be read (%s): queries are not translated", path, error)
+
+
+class LexiconReader:
+    """Reads a served generation's lexicon; a generation without one (older, or sharded) translates nothing."""
+
+    def __init__(self, generation: Path):
+        self.path = Path(generation) / LEXICON
+        self.missing = not self.path.exists()
+        self._opened = threading.local()  # each thread's connection: sqlite3 connections stay in their thread
+
+    def _query(self, sql: str, values: tuple) -> list[tuple]:
+        """The rows of a query; none from a lexicon that is missing or unreadable (translation is a help: a
+        search without it still answers), which is logged once."""
+        if self.missing:
+            return []
+        try:
+            db = getattr(self._opened, "db", None)
+            if db is None:
+                db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            return db.execute(sql, values).fetchall()
+        except sqlite3.DatabaseError as error:  # locked, corrupt, or written by another version
+            _warn_unreadable(self.path, str(error))
+            return []
+
+    def translations(self, src_lang: str, term: str, tgt_lang: str) -> list[tuple[str, float]]:
+        """A term's mined translations into one language with their Dice association, strongest first."""
+        rows = self._query(
+            "SELECT targets FROM translations WHERE src_lang = ? AND src_term = ? AND tgt_lang = ?",
+            (src_lang, term, tgt_lang),
+        )
+        found = [item.split(_FIELD) for (targets,) in rows for item in targets.split(_ITEM)]
+        return [(target, float(dice)) for target, dice in found]
+
+    def aligned(self, src_lang: str, tgt_lang: str) -> int:
+        """How many aligned passage pairs the two languages' lexicon was mined from."""
+        rows = self._query(
+            "SELECT aligned FROM language_pairs WHERE src_lang = ? AND tgt_lang = ?", (src_lang, tgt_lang)
+        )
+        return rows[0][0] if rows else 0
+
+    def pivots(self, src_lang: str, tgt_lang: str) -> list[str]:
+        """Third languages aligned with both, best aligned first: a way from one to the other."""
+        rows = self._query(
+            "SELECT a.tgt_lang FROM language_pairs a JOIN language_pairs b ON b.src_lang = a.tgt_lang "
+            "WHERE a.src_lang = ? AND b.tgt_lang = ? AND a.tgt_lang != ? AND a.aligned > 0 AND b.aligned > 0 "
+            "ORDER BY min(a.aligned, b.aligned) DESC, a.tgt_lang",
+            (src_lang, tgt_lang, tgt_lang),
+        )
+        return [lang for (lang,) in rows]
+
+    def spelled_alike(self, lang: str, loose_key: str) -> list[tuple[str, str, int]]:
+        """A language's terms sharing a loose name key, as (term, name key, passages holding it)."""
+        return self._query(
+            "SELECT term, name_key, passages FROM vocabulary WHERE lang = ? AND loose_key = ?", (lang, loose_key)
+        )
+
+    def knows(self, lang: str, term: str) -> bool:
+        """Whether a language's passages hold the term."""
+        return bool(self._query("SELECT 1 FROM vocabulary WHERE lang = ? AND term = ?", (lang, term)))

