@@ -14,8 +14,9 @@ import pytest
 
 from indexer.build.pipeline import add_articles, build_index, index_stats, remove_articles
 from indexer.engine.index_set import open_index_set
-from indexer.generations import CURRENT, GENERATIONS, IndexDirError, current_generation, writer_lock
+from indexer.generations import CURRENT, GENERATIONS, IndexDirError, current_generation, served_generation, writer_lock
 from indexer.search import get_article, search
+from search_app import create_app
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -184,3 +185,15 @@ def test_warming_an_index_set_loads_kiwi_before_the_first_korean_query(built_ind
     )
     done = subprocess.run([sys.executable, "-c", script, str(built_index)], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "1"]
+
+
+def test_an_index_written_by_an_earlier_setu_is_refused_with_what_to_do(writable_index):
+    # An earlier version's stored schema names analyzer classes under a module this version does not have.
+    for toc in served_generation(writable_index).glob("*/_MAIN_*.toc"):
+        toc.write_bytes(toc.read_bytes().replace(b"indexer.engine.schema", b"indexer.engine.schemX"))
+    done = run_cli("search", "--index-dir", str(writable_index), "police", check=False)
+    assert done.returncode == 1 and "earlier version of Setu" in done.stderr and "rebuild" in done.stderr
+    assert "Traceback" not in done.stderr
+    client = create_app({"INDEX_DIR": str(writable_index), "TESTING": True}).test_client()
+    answer = client.get("/api/v1/search", query_string={"q": "police"})
+    assert answer.status_code == 503 and "earlier version of Setu" in answer.get_json()["error"]["message"]

@@ -7,11 +7,9 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from indexer.align.lexicon import LexiconReader
 from indexer.align.store import LinkReader
-from indexer.engine.schema import WhooshAnalyzer
+from indexer.engine.schema import WhooshAnalyzer, open_index
 from indexer.generations import read_manifest, served_generation
 
 
@@ -56,7 +54,7 @@ class IndexSet:
 
     def open_languages(self) -> None:
         """Open each language's index (once: searchers are opened from it per thread)."""
-        self.indexes = {lang: whoosh_index.open_dir(self.folder / lang) for lang in self.manifest["languages"]}
+        self.indexes = {lang: open_index(self.folder / lang) for lang in self.manifest["languages"]}
 
     def open_searcher(self, lang: str):
         """A new searcher on one language's index."""

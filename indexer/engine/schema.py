@@ -7,10 +7,13 @@ rebuilt in order from its passages.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer as WhooshAnalyzerBase
 from whoosh.analysis import StandardAnalyzer
 from whoosh.analysis import Token as WhooshToken
@@ -19,6 +22,7 @@ from whoosh.formats import Characters, Positions
 
 from indexer.analysis import INDEX, SETU, Token, analyzer_for
 from indexer.documents import Article
+from indexer.generations import IndexDirError
 
 # BM25F weight of the headline against a paragraph: a word in the headline says more.
 TITLE_BOOST = 2.0
@@ -173,3 +177,19 @@ def passages_of(article: Article) -> Iterator[dict]:
         yield {**shared, "position": HEADLINE_ONLY, "text": ""}
     for position, paragraph in enumerate(article.paragraphs):
         yield {**shared, "position": position, "text": paragraph}
+
+
+def open_index(folder: Path):
+    """The Whoosh index in `folder`; an index whose stored schema names classes this version does not have (one
+    written by an earlier Setu) is refused with what to do, not a traceback."""
+    with warnings.catch_warnings():
+        # Whoosh leaves the table of contents it failed to read open: it is closed when the error is dropped here.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return whoosh_index.open_dir(folder)
+        except (ModuleNotFoundError, AttributeError) as error:
+            reason = str(error)
+    raise IndexDirError(
+        f"the index in {folder} was written by an earlier version of Setu ({reason}): "
+        "rebuild it with `python -m indexer build`"
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from math import log
 
-from whoosh import index as whoosh_index
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Searcher
+
+from indexer.engine.schema import open_index
 
 
 def term_key(fieldname: str, text: str | bytes) -> tuple[str, str]:
@@ -38,7 +39,7 @@ class GlobalBM25F(BM25F):
 
 def open_reader(folder: str):
     """A reader of the Whoosh index in `folder`."""
-    return whoosh_index.open_dir(folder).reader()
+    return open_index(folder).reader()
 
 
 def searcher_of(reader, statistics: dict | None = None):

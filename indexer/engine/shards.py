@@ -11,12 +11,11 @@ import hashlib
 import math
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
 from indexer.engine.index_set import IndexSet
-from indexer.engine.schema import WhooshAnalyzer
+from indexer.engine.schema import WhooshAnalyzer, open_index
 from indexer.generations import current_generation, read_manifest
 
 # Fewer articles than this per shard, and a language gets fewer shards: a small language gets one.
@@ -58,7 +57,7 @@ def shard_folder(generation: Path, lang: str, shard: int) -> Path:
 
 def shard_statistics(folder: Path) -> dict:
     """A written shard's counts and collection statistics: what global scoring sums over shards."""
-    with whoosh_index.open_dir(folder).reader() as reader:
+    with open_index(folder).reader() as reader:
         doc_ids = reader.column_reader("doc_id")
         return {
             "articles": len({doc_ids[docnum] for docnum in reader.all_doc_ids()}),
@@ -92,7 +91,7 @@ class ShardedIndexSet(IndexSet):
     def open_languages(self) -> None:
         """Open every shard of every language."""
         self._shard_readers = {
-            lang: [whoosh_index.open_dir(shard_folder(self.folder, lang, k)).reader() for k in range(len(shards))]
+            lang: [open_index(shard_folder(self.folder, lang, k)).reader() for k in range(len(shards))]
             for lang, shards in self.manifest["shards"].items()
         }
 

@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 from indexer.align.keys import ArticleKeys, keys_of
 from indexer.analysis import SETU
 from indexer.documents import Article
-from indexer.engine.schema import passages_of, schema_for
+from indexer.engine.schema import open_index, passages_of, schema_for
 from indexer.engine.vocabulary import VocabularyWriter
 
 # Memory each language's writer may use before flushing a segment to disk.
@@ -20,7 +20,7 @@ WRITER_LIMIT_MB = 64
 def open_writer(folder: Path, lang: str, analysis: str = SETU):
     """A writer on the index in `folder`, which is created (with `lang`'s schema) when there is none."""
     if whoosh_index.exists_in(folder):
-        index = whoosh_index.open_dir(folder)
+        index = open_index(folder)
     else:
         folder.mkdir(parents=True, exist_ok=True)
         index = whoosh_index.create_in(folder, schema_for(lang, analysis))
@@ -95,7 +95,7 @@ class LanguageWriters:
 def count_languages(generation: Path) -> dict[str, dict[str, int]]:
     counts = {}
     for folder in sorted(p for p in generation.iterdir() if p.is_dir()):
-        index = whoosh_index.open_dir(folder)
+        index = open_index(folder)
         with index.searcher() as searcher:
             reader = searcher.reader()
             doc_ids = reader.column_reader("doc_id")
