@@ -19,6 +19,8 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -198,3 +200,20 @@ def _prune_generations(generations: Path, keep: str) -> None:
 def folder_size(folder: Path) -> int:
     """Return the bytes the files under `folder` take."""
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+class ReadOnlyFile:
+    """A generation's SQLite file read by many threads: each thread's connection opened read-only on first use and
+    kept (sqlite3 connections stay in their thread). `missing` says whether the file is there at all."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.missing = not self.path.exists()
+        self._opened = threading.local()
+
+    def rows(self, sql: str, values: tuple) -> list[tuple]:
+        """The rows of a query (sqlite3's errors raised as they come)."""
+        db = getattr(self._opened, "db", None)
+        if db is None:
+            db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        return db.execute(sql, values).fetchall()

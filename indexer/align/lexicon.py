@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import numpy as np
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
 from indexer.align.store import STORE
 from indexer.analysis.names import loose_name_key, name_key
+from indexer.generations import ReadOnlyFile
 
 LEXICON = "lexicon.sqlite"
 _log = logging.getLogger(__name__)
@@ -235,9 +235,8 @@ class LexiconReader:
     """Reads a served generation's lexicon; a generation without one (older, or sharded) translates nothing."""
 
     def __init__(self, generation: Path):
-        self.path = Path(generation) / LEXICON
-        self.missing = not self.path.exists()
-        self._opened = threading.local()  # each thread's connection: sqlite3 connections stay in their thread
+        self.file = ReadOnlyFile(Path(generation) / LEXICON)
+        self.path, self.missing = self.file.path, self.file.missing
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
         """The rows of a query; none from a lexicon that is missing or unreadable (translation is a help: a
@@ -245,10 +244,7 @@ class LexiconReader:
         if self.missing:
             return []
         try:
-            db = getattr(self._opened, "db", None)
-            if db is None:
-                db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            return db.execute(sql, values).fetchall()
+            return self.file.rows(sql, values)
         except sqlite3.DatabaseError as error:  # locked, corrupt, or written by another version
             _warn_unreadable(self.path, str(error))
             return []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import threading
 from collections import defaultdict
 from functools import lru_cache
 from itertools import combinations
@@ -27,7 +26,7 @@ from indexer.align.keys import NAME_KEYS_SCHEMA, ArticleKeys, store_keys
 from indexer.align.paragraphs import LengthModel, align_paragraphs, alignment_confidence, estimate_length_models
 from indexer.align.profiles import Profile, Sentence, profile_of
 from indexer.documents import Article
-from indexer.generations import IndexDirError
+from indexer.generations import IndexDirError, ReadOnlyFile
 
 STORE = "alignment.sqlite"
 _log = logging.getLogger(__name__)
@@ -321,21 +320,17 @@ class LinkReader:
     """Reads a served generation's alignment store; a generation without one has no links, and says so once."""
 
     def __init__(self, generation: Path):
-        self.path = Path(generation) / STORE
-        self.missing = not self.path.exists()
+        self.file = ReadOnlyFile(Path(generation) / STORE)
+        self.path, self.missing = self.file.path, self.file.missing
         if self.missing:
             _warn_missing(self.path)
-        self._opened = threading.local()  # each thread's connection, kept: sqlite3 connections stay in their thread
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
         """The rows of a query; none for a missing store or a table older generations lack, StoreUnreadable else."""
         if self.missing:
             return []
         try:
-            db = getattr(self._opened, "db", None)
-            if db is None:
-                db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            return db.execute(sql, values).fetchall()
+            return self.file.rows(sql, values)
         except sqlite3.DatabaseError as error:  # locked, corrupt, not a database; or an older generation's
             if str(error).startswith("no such table"):
                 return []
