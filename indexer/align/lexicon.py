@@ -38,6 +38,8 @@ MIN_DICE = 0.15
 # Aligned pairs two terms must share at least: a single meeting pairs a passage's rare words with all of the
 # other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
 MIN_SHARED_PAIRS = 2
+# Aligned passage pairs cross-joined in one step: two 30-term passages make 900 rows, so this bounds the memory.
+PAIRS_PER_STEP = 2_000
 
 # The lexicon is written once, into a new file a failed build deletes: no journal, and its indexes made last.
 # A term's translations into one language share a row (`targets`: term and Dice joined by _FIELD, the
@@ -174,9 +176,8 @@ def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tup
     )
     if not usable:
         return 0
-    left, right = _cross_join([lefts[i] for i in usable], [rights[i] for i in usable])
     width = len(others.number)
-    found, both = np.unique(left * width + right, return_counts=True)
+    found, both = _co_occurrences([lefts[i] for i in usable], [rights[i] for i in usable], width)
     left, right = found // width, found % width
     left_df = np.bincount(np.concatenate([lefts[i] for i in usable]), minlength=len(ones.number))
     right_df = np.bincount(np.concatenate([rights[i] for i in usable]), minlength=width)
@@ -186,6 +187,20 @@ def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tup
     return _store_direction(db, (one_lang, ones, left), (other_lang, others, right), dice, both) + _store_direction(
         db, (other_lang, others, right), (one_lang, ones, left), dice, both
     )
+
+
+def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left term, right term) met in some passage pair, coded `left * width + right`, and in how many
+    pairs: counted PAIRS_PER_STEP pairs at a time, so the cross join's arrays stay small whatever the corpus
+    (all at once, a 300k-passage build peaked at 4.1 GB)."""
+    codes, counts = [], []
+    for start in range(0, len(lefts), PAIRS_PER_STEP):
+        left, right = _cross_join(lefts[start : start + PAIRS_PER_STEP], rights[start : start + PAIRS_PER_STEP])
+        found, both = np.unique(left * width + right, return_counts=True)
+        codes.append(found)
+        counts.append(both)
+    found, where = np.unique(np.concatenate(codes), return_inverse=True)
+    return found, np.bincount(where, weights=np.concatenate(counts)).astype(np.int64)
 
 
 def _cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
