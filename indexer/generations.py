@@ -215,5 +215,5 @@ class ReadOnlyFile:
         """The rows of a query (sqlite3's errors raised as they come)."""
         db = getattr(self._opened, "db", None)
         if db is None:
-            db = self._opened.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            db = self._opened.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         return db.execute(sql, values).fetchall()

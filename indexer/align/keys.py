@@ -46,9 +46,13 @@ def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> Ar
     as much as Whoosh's writer).
     """
     analyzed = [(text, list(tokens_of(text))) for text in (article.title, *article.paragraphs)]
-    terms = Counter(term for _, tokens in analyzed for term in base_forms(tokens))
+    forms = [base_forms(tokens) for _, tokens in analyzed]  # once per text: the counts and the passages read them
+    terms = Counter(term for found in forms for term in found)
     latin = dominant_script("\n".join(text for text, _ in analyzed)[:SCRIPT_SAMPLE]) == "Latn"
-    passages = tuple(base_terms(tokens, text if latin else None) for text, tokens in analyzed)
+    passages = tuple(
+        base_terms(tokens, text if latin else None, found)
+        for (text, tokens), found in zip(analyzed, forms, strict=True)
+    )
     return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages)
 
 
@@ -69,15 +73,15 @@ def base_forms(tokens: Iterable[Token]) -> list[str]:
     ]
 
 
-def base_terms(tokens: list[Token], names_in: str | None = None) -> tuple[str, ...]:
+def base_terms(tokens: list[Token], names_in: str | None = None, forms: list[str] | None = None) -> tuple[str, ...]:
     """A passage's distinct base forms less its numbers: what the lexicon pairs across languages. With
     `names_in` (the Latin-script text of the tokens), its capitalized words as written too (Sims beside
-    sim): a name is matched in another script by its spelling.
+    sim): a name is matched in another script by its spelling. `forms`: the tokens' `base_forms`, when made already.
 
     >>> base_terms(list(analyzer_for("bn")("শিশুদের জন্য ২০১৯")))
     ('শিশু', 'জন্য')
     """
-    terms = dict.fromkeys(term for term in base_forms(tokens) if not term.isdigit())
+    terms = dict.fromkeys(term for term in (base_forms(tokens) if forms is None else forms) if not term.isdigit())
     if names_in is not None:
         terms.update(
             dict.fromkeys(t.text for t in tokens if t.role == WORD and names_in[t.start : t.start + 1].isupper())

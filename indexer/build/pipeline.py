@@ -102,7 +102,6 @@ def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
                 (report.removed if deleted else report.not_found).append(doc_id)
             writers.commit()
             alignments.finish()
-            report.lexicon = mine_lexicon(partial)
             report.problems = read_manifest(current).get("problems", [])
             report.languages = count_languages(partial)
             return _publish(index_dir, partial, report, started, writers.analysis)
@@ -144,7 +143,6 @@ def write_generation(
                 report.refuse_if_empty()
             writers.commit(meanwhile=alignments.align)  # the parent aligns while workers still write
             alignments.save()
-            report.lexicon = mine_lexicon(partial_generation)  # from the links just saved: follows every add, remove
             report.languages = writers.languages(partial_generation)
             return _publish(index_dir, partial_generation, report, started, analysis, writers.layout())
 
@@ -186,6 +184,7 @@ def _analysis_of(generation: Path) -> str:
 def _publish(
     index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str, layout: dict | None = None
 ) -> WriteReport:
+    report.lexicon = mine_lexicon(partial)  # from the links just saved: every build, add and remove
     report.seconds = round(time.perf_counter() - started, 3)
     manifest = make_manifest(analysis, report.languages, report.problems, **(layout or {}))
     report.generation = publish_generation(index_dir, partial, manifest).name

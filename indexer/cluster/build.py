@@ -157,7 +157,7 @@ def _write_shard(folder: str, lang: str, analysis: str, articles: list[Article],
         for article in articles:
             key_file.add(write_article(writer, article, vocabulary))
         writer.commit()
-        vocabulary.commit()
+        vocabulary.save_lists()
     except BaseException:
         writer.cancel()
         vocabulary.close()

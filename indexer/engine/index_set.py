@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from indexer.align.lexicon import LexiconReader
-from indexer.align.store import LinkReader
+from indexer.align.store import KeyReader
 from indexer.engine.schema import WhooshAnalyzer, open_index
 from indexer.generations import read_manifest, served_generation
 
@@ -47,7 +47,7 @@ class IndexSet:
         self.folder = served_generation(self.index_dir)
         self.generation = self.folder.name
         self.manifest = read_manifest(self.folder)
-        self.links = LinkReader(self.folder)
+        self.links = KeyReader(self.folder)  # links, translations, and the related-coverage keys
         self.lexicon = LexiconReader(self.folder)  # what query translation reads
         self._searchers = ThreadSearchers(self.open_searcher)
         self.open_languages()

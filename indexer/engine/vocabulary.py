@@ -26,7 +26,7 @@ from indexer.analysis import STEM, WORD, Token
 from indexer.analysis.hangul import initials, is_initials, keystrokes
 from indexer.analysis.spelling import deletions, one_edit_apart, romanized_key, sound
 from indexer.documents import Article
-from indexer.generations import GENERATIONS
+from indexer.generations import ReadOnlyFile
 
 FILE_PATTERN = "vocabulary-{}.sqlite"
 # Words shorter than this (in characters) are kept out: single letters complete and correct to anything.
@@ -147,6 +147,13 @@ class VocabularyWriter:
             db.commit()
         self.close()
 
+    def save_lists(self) -> None:
+        """Save only each article's word list, for another writer to `merge` (a shard's file): the counts,
+        sounds and neighbours of its words are made there, once."""
+        for db in self._dbs.values():
+            db.commit()
+        self.close()
+
     def close(self) -> None:
         """Close the files; what was not committed is lost with the generation being written."""
         for db in self._dbs.values():
@@ -207,28 +214,23 @@ def variant_hash(variant: str) -> int:
 
 
 class VocabularyReader:
-    """A served generation's vocabularies, read-only; one connection per language, shared under a lock."""
+    """A served generation's vocabularies, read-only; each thread its own connection per language (no lock: every
+    keystroke's suggestions and every query word's check read them)."""
 
     def __init__(self, generation: Path):
-        self._dbs: dict[str, sqlite3.Connection] = {}
-        for path in sorted(Path(generation).glob(FILE_PATTERN.format("*"))):
-            uri = f"{path.resolve().as_uri()}?mode=ro"
-            self._dbs[path.name[len("vocabulary-") : -len(".sqlite")]] = sqlite3.connect(
-                uri, uri=True, check_same_thread=False
-            )
-        self._lock = threading.Lock()
+        self._files = {
+            path.name[len("vocabulary-") : -len(".sqlite")]: ReadOnlyFile(path)
+            for path in sorted(Path(generation).glob(FILE_PATTERN.format("*")))
+        }
 
     @property
     def languages(self) -> list[str]:
         """The languages with a vocabulary."""
-        return sorted(self._dbs)
+        return sorted(self._files)
 
     def _rows(self, lang: str, sql: str, parameters: tuple) -> list[tuple]:
-        db = self._dbs.get(lang)
-        if db is None:
-            return []
-        with self._lock:
-            return db.execute(sql, parameters).fetchall()
+        found = self._files.get(lang)
+        return found.rows(sql, parameters) if found is not None else []
 
     def completions(self, lang: str, typed: str, limit: int) -> list[tuple[str, int]]:
         """The words whose typed form begins with `typed`, most articles first, as (word, articles)."""
@@ -239,7 +241,7 @@ class VocabularyReader:
             f"LIMIT {MAX_SCANNED}) ORDER BY articles DESC, length(word), word LIMIT ?",
             (typed, typed + _LAST, limit),
         )
-        return [(word, articles) for word, articles in rows]
+        return rows
 
     def has(self, lang: str, word: str) -> bool:
         """Whether `word` is a surface word of some article in `lang`."""
@@ -290,6 +292,5 @@ def vocabulary_of(index_set) -> VocabularyReader:
     """The vocabularies of an open index set's generation, opened once per index set (a swap opens new ones)."""
     with _READERS_LOCK:
         if index_set not in _READERS:
-            generation = Path(index_set.index_dir) / GENERATIONS / index_set.generation
-            _READERS[index_set] = VocabularyReader(generation)
+            _READERS[index_set] = VocabularyReader(index_set.folder)
         return _READERS[index_set]

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from indexer.align.keys import base_forms
-from indexer.align.store import MAX_ANCHOR_ARTICLES, KeyReader
+from indexer.align.store import MAX_ANCHOR_ARTICLES
 from indexer.analysis import SETU
 from indexer.analysis.names import KEY_PREFIX
 from indexer.engine import queries as eq
@@ -112,7 +112,7 @@ def key_index(index_set: IndexSet) -> KeyIndex:
     """Read and weigh every key by its rarity: one pass over the store, once per generation."""
     articles: dict[str, list[str]] = defaultdict(list)
     keys: dict[str, list[str]] = defaultdict(list)
-    for key, doc_id in KeyReader(index_set.links.path.parent).all_keys():
+    for key, doc_id in index_set.links.all_keys():
         articles[key].append(doc_id)
         keys[doc_id].append(key)
     idf = {
@@ -162,7 +162,7 @@ def article_terms(index_set: IndexSet, searcher, doc_id: str, lang: str) -> dict
     The terms were counted at build time, with Setu's analysis; an index built with a baseline analysis
     (or before they were stored) has its article analyzed again here.
     """
-    counts = KeyReader(index_set.links.path.parent).term_counts(doc_id) if _setu_analysis(index_set) else {}
+    counts = index_set.links.term_counts(doc_id) if _setu_analysis(index_set) else {}
     if not counts:
         passages = [searcher.stored_fields(docnum) for docnum in searcher.document_numbers(doc_id=doc_id)]
         text = "\n".join([passages[0]["title"], *(p["text"] for p in passages)]) if passages else ""

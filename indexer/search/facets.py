@@ -35,7 +35,8 @@ def search_facets(index_set, plans: dict[str, QueryPlan]) -> dict[str, list[dict
 
 
 def _listed(counts: Counter, by_date: bool) -> list[dict]:
-    ranked = sorted(counts.items(), key=lambda item: (item[0],), reverse=True) if by_date else None
-    if ranked is None:
+    if by_date:
+        ranked = sorted(counts.items(), reverse=True)  # values are unique: newest first
+    else:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [{"value": value, "count": count} for value, count in ranked[:FACET_VALUES_SHOWN]]

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.analysis import QUERY, STEM, WORD, Token, analyzer_for
+from indexer.analysis import QUERY, STEM, WORD, Token
 from indexer.analysis.names import loose_name_key, name_key, name_similarity, spelling_similarity
 from indexer.analysis.stopwords import stop_words
 from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
@@ -60,7 +60,7 @@ class WordTranslation:
         return {"from": self.source, "lang": self.lang, "to": [[term, weight] for term, weight in self.to]}
 
 
-def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
+def query_languages(text: str, lexicon, index_set) -> list[str]:
     """The languages a query may be written in, likeliest first: its script's; in a script several languages
     share (Latin), those whose vocabulary holds most of its words, langdetect's guess first (alone, it
     calls `tsunami death toll` Estonian); none when no vocabulary holds any, or its words are in several
@@ -72,8 +72,8 @@ def query_languages(text: str, lexicon, languages: list[str]) -> list[str]:
         return [by_script]
     guess = detect_language(text).lang
     known = {}
-    for lang in languages:
-        terms = [term for _, tokens in _words(text, lang) for term in _base_terms(tokens)]
+    for lang in index_set.languages:
+        terms = [term for _, tokens in _words(text, index_set.analyzer(lang)) for term in _base_terms(tokens)]
         known[lang] = sum(lexicon.knows(lang, term) for term in terms)
     most = max(known.values(), default=0)
     if most == 0:
@@ -98,23 +98,24 @@ def plan_languages(
     """
     lexicon = getattr(index_set, "lexicon", None)
     asked = translate is not False and route.how == "requested" and lexicon is not None
-    sources = query_languages(parsed.text, lexicon, index_set.languages) if asked else []
+    sources = query_languages(parsed.text, lexicon, index_set) if asked else []
+    source_words = _words(parsed.text, index_set.analyzer(sources[0])) if sources else []  # analyzed once
     plans, translated = {}, []
     for code in route.langs:
         if not sources or code in sources:
             plans[code] = plan_query(parsed, code, index_set.analyzer(code))
             continue
-        words = translate_words(parsed.text, sources[0], code, lexicon)
+        words = translate_words(parsed.text, source_words, sources[0], code, lexicon)
         plans[code] = translated_plan(parsed, code, [word.to for word in words])
         translated.extend(word.as_dict() for word in words)
     return plans, translated
 
 
-def translate_words(text: str, source: str, target: str, lexicon) -> list[WordTranslation]:
-    """Each word of `text` (in language `source`) as weighted terms of language `target`."""
-    found = []
+def translate_words(text: str, words: list[tuple[str, list[Token]]], source: str, target: str, lexicon):
+    """Each of the `words` of `text` (in language `source`, analyzed by `_words`) as weighted terms of `target`."""
+    found: list[WordTranslation] = []
     latin_query = dominant_script(text) == "Latn"
-    for surface, tokens in _words(text, source):
+    for surface, tokens in words:
         if surface.lower() in _stop_words(source):
             continue  # a stop word carries no meaning to translate (and is not matched on at home either)
         kept = [token.text for token in tokens if _NUMBER.search(token.text)]
@@ -131,10 +132,11 @@ def translate_words(text: str, source: str, target: str, lexicon) -> list[WordTr
     return found
 
 
-def _words(text: str, lang: str) -> list[tuple[str, list[Token]]]:
-    """The query's words as written, each with its analyzed tokens."""
+def _words(text: str, analyzer) -> list[tuple[str, list[Token]]]:
+    """The query's words as written, each with the tokens of the analyzer its index was built with (as the
+    lexicon's terms were)."""
     groups: dict[int, list[Token]] = {}
-    for token in analyzer_for(lang)(text, QUERY):
+    for token in analyzer.tokens(text, QUERY):
         groups.setdefault(token.pos, []).append(token)
     words = []
     for pos in sorted(groups):
