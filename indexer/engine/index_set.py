@@ -53,8 +53,13 @@ class IndexSet:
         self.open_languages()
 
     def open_languages(self) -> None:
-        """Open each language's index (once: searchers are opened from it per thread)."""
+        """Open each language's index (once: searchers are opened from it per thread) and read its analyzer.
+
+        Whoosh's `Index.schema` rereads the folder on each call, so an analyzer asked for per query would
+        fail once a later build prunes this generation while a request still holds it.
+        """
         self.indexes = {lang: open_index(self.folder / lang) for lang in self.manifest["languages"]}
+        self.analyzers = {lang: index.schema["text"].analyzer for lang, index in self.indexes.items()}
 
     def open_searcher(self, lang: str):
         """A new searcher on one language's index."""
@@ -71,7 +76,7 @@ class IndexSet:
 
     def analyzer(self, lang: str) -> WhooshAnalyzer:
         """The analyzer this language's index was built with; its `tokens()` gives our Tokens."""
-        return self.indexes[lang].schema["text"].analyzer
+        return self.analyzers[lang]
 
 
 def open_index_set(index_dir: Path) -> IndexSet:

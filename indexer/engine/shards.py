@@ -15,7 +15,7 @@ from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
 from indexer.engine.index_set import IndexSet
-from indexer.engine.schema import WhooshAnalyzer, open_index
+from indexer.engine.schema import open_index
 from indexer.generations import current_generation, read_manifest
 
 # Fewer articles than this per shard, and a language gets fewer shards: a small language gets one.
@@ -89,11 +89,12 @@ class ShardedIndexSet(IndexSet):
     """
 
     def open_languages(self) -> None:
-        """Open every shard of every language."""
+        """Open every shard of every language and read its analyzer (as IndexSet.open_languages)."""
         self._shard_readers = {
             lang: [open_index(shard_folder(self.folder, lang, k)).reader() for k in range(len(shards))]
             for lang, shards in self.manifest["shards"].items()
         }
+        self.analyzers = {lang: readers[0].schema["text"].analyzer for lang, readers in self._shard_readers.items()}
 
     def open_searcher(self, lang: str):
         """A new searcher over every shard of a language."""
@@ -106,10 +107,6 @@ class ShardedIndexSet(IndexSet):
     def shard_base(self, lang: str, shard: int) -> int:
         """The number of a shard's first passage in the language's combined reader."""
         return sum(reader.doc_count_all() for reader in self._shard_readers[lang][:shard])
-
-    def analyzer(self, lang: str) -> WhooshAnalyzer:
-        """The analyzer this language's shards were built with."""
-        return self._shard_readers[lang][0].schema["text"].analyzer
 
 
 def _combined_reader(readers: list) -> MultiReader:
