@@ -31,6 +31,7 @@ MIN_SAMPLES = 200
 KINDS = {
     "correct": ("word", None),
     "misspelled": ("misspelled", None),
+    "misspelled twice": ("misspelled twice", None),
     "midway": ("midway", None),
     "initials": ("initials", None),
     "keyboard": ("keyboard", None),

@@ -24,7 +24,16 @@ from pathlib import Path
 
 from indexer.analysis import STEM, WORD, Token
 from indexer.analysis.hangul import initials, is_initials, keystrokes
-from indexer.analysis.spelling import deletions, one_edit_apart, romanized_key, sound
+from indexer.analysis.spelling import (
+    MIN_TWO_EDIT_LENGTH,
+    allows_two_edits,
+    deletions,
+    one_edit_apart,
+    romanized_key,
+    similarity,
+    sound,
+    within_two_edits,
+)
 from indexer.documents import Article
 from indexer.generations import ReadOnlyFile
 
@@ -36,6 +45,9 @@ MIN_WORD_LENGTH = 2
 MIN_CORRECTED_SOUND = 5
 # Completions of one prefix ranked at most (in key order): bounds the cost of a one-letter prefix.
 MAX_SCANNED = 5000
+# Where the Latin script's letters end (before IPA) and where Latin Extended Additional lies: a sound starting
+# in these ranges is a Latin word, which may be corrected two edits away.
+_LATIN_SOUNDS = "unicode(sound) < 0x250 OR unicode(sound) BETWEEN 0x1e00 AND 0x1eff"
 _LETTER = re.compile(r"[^\W\d_]")
 _LAST = "\U0010ffff"
 
@@ -222,6 +234,8 @@ class VocabularyReader:
             path.name[len("vocabulary-") : -len(".sqlite")]: ReadOnlyFile(path)
             for path in sorted(Path(generation).glob(FILE_PATTERN.format("*")))
         }
+        self._latin: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
+        self._latin_lock = threading.Lock()
 
     @property
     def languages(self) -> list[str]:
@@ -282,6 +296,33 @@ class VocabularyReader:
         found.pop(word, None)
         ranked = sorted(found.values(), key=lambda row: (row[2] != key, -row[1], row[0]))
         return [(text, articles) for text, articles, _ in ranked[:limit]]
+
+    def two_edits_away(self, lang: str, word: str, limit: int) -> list[tuple[str, int]]:
+        """Other words two edits (or one) from a long Latin `word`, most `similarity` first, then by articles; []
+        for a word `allows_two_edits` rules out."""
+        key = sound(lang, word)
+        if not allows_two_edits(key):
+            return []
+        keys, words = self._latin_words(lang)
+        found = [
+            (-similarity(key, keys[n], edits), -words[n][1], words[n][0])
+            for n, edits in within_two_edits(key, keys)
+            if keys[n] != key
+        ]
+        return [(text, -negated) for _, negated, text in sorted(found)[:limit]]
+
+    def _latin_words(self, lang: str) -> tuple[list[str], list[tuple[str, int]]]:
+        """The sounds of the language's Latin words long enough to be two edits from a correctable word, and
+        those words with their article counts; read once per generation."""
+        with self._latin_lock:
+            if lang not in self._latin:
+                rows = self._rows(
+                    lang,
+                    f"SELECT sound, word, articles FROM words WHERE length(sound) >= ? AND ({_LATIN_SOUNDS})",
+                    (MIN_TWO_EDIT_LENGTH - 2,),
+                )
+                self._latin[lang] = [row[0] for row in rows], [(row[1], row[2]) for row in rows]
+            return self._latin[lang]
 
 
 _READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

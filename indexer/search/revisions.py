@@ -8,7 +8,8 @@ and a word that matches nothing at all is read, the first reading that finds voc
   3. a misspelling: the words one slip away (indexer.analysis.spelling: ি/ী, শ/স … in Bengali, one jamo
      in Korean, one letter elsewhere);
   4. Latin letters as romanized Bengali (Avro phonetic, `avro-py`): the Bengali words it spells, or that meet it
-     once the letters lower-case romanization cannot tell apart are folded (t: ট/ত, ch: চ/ছ …), or one slip away.
+     once the letters lower-case romanization cannot tell apart are folded (t: ট/ত, ch: চ/ছ …), or one slip away;
+  5. a long Latin word two slips off (seperatists): the words two edits away, fewest edits first.
 The revised word is searched as its candidates joined by OR, most common first.
 """
 
@@ -133,6 +134,10 @@ def _correction(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str]
         found = found or [w for w, _ in vocabulary.neighbours("bn", spelled, MAX_CORRECTIONS)]
         if found:
             return Revision(word, tuple(found), ROMANIZED, "bn")
+    for lang in langs:  # a long Latin word two slips off (seperatists), once no closer reading has found one
+        corrections = vocabulary.two_edits_away(lang, normalized_typing(lang, word), MAX_CORRECTIONS)
+        if corrections:
+            return Revision(word, tuple(w for w, _ in corrections), SPELLING, lang)
     return None
 
 
