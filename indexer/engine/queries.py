@@ -28,9 +28,9 @@ def any_of(queries: Sequence[Query]) -> Query:
     return DefaultOr(list(queries))
 
 
-def all_of(queries: Sequence[Query]) -> Query:
-    """Passages matching every one of `queries`."""
-    return q.And(list(queries))
+def all_of(queries: Sequence[Query], boost: float = 1.0) -> Query:
+    """Passages matching every one of `queries`, their score times `boost`."""
+    return q.And(list(queries), boost=boost)
 
 
 def in_sequence(queries: Sequence[Query]) -> Query:

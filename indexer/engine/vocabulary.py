@@ -236,6 +236,7 @@ class VocabularyReader:
         }
         self._latin: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
         self._latin_lock = threading.Lock()
+        self._article_counts: dict[str, int] = {}
 
     @property
     def languages(self) -> list[str]:
@@ -260,6 +261,18 @@ class VocabularyReader:
     def has(self, lang: str, word: str) -> bool:
         """Whether `word` is a surface word of some article in `lang`."""
         return bool(self._rows(lang, "SELECT 1 FROM words WHERE word = ?", (word,)))
+
+    def articles(self, lang: str, word: str) -> int:
+        """How many of `lang`'s articles hold `word` (0 for a word the vocabulary lacks)."""
+        rows = self._rows(lang, "SELECT articles FROM words WHERE word = ?", (word,))
+        return rows[0][0] if rows else 0
+
+    def article_count(self, lang: str) -> int:
+        """How many articles `lang`'s vocabulary counts, read once per generation."""
+        if lang not in self._article_counts:
+            rows = self._rows(lang, "SELECT count(*) FROM article_words", ())
+            self._article_counts[lang] = rows[0][0] if rows else 0
+        return self._article_counts[lang]
 
     def is_ending(self, lang: str, text: str) -> bool:
         """Whether `text` follows a nominal part in some word of `lang` (a Korean particle or ending: 에서, 를)."""
