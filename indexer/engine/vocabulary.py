@@ -35,6 +35,7 @@ from indexer.analysis.spelling import (
     within_two_edits,
 )
 from indexer.documents import Article
+from indexer.engine.phrases import PHRASE_SCHEMA, apply_phrase_changes, listed_phrases, phrase_completions, text_phrases
 from indexer.generations import ReadOnlyFile
 
 FILE_PATTERN = "vocabulary-{}.sqlite"
@@ -90,8 +91,12 @@ def article_words(lang: str, analyzed: Iterable[list[Token]]) -> tuple[set[str],
                 words.add(part)
                 if part:
                     endings.add(surface[0][len(part) :])
-    words = {word for word in words if len(word) >= MIN_WORD_LENGTH and _LETTER.search(word)}
-    return words, endings - {""}
+    return {word for word in words if is_word(word)}, endings - {""}
+
+
+def is_word(text: str) -> bool:
+    """Whether the vocabulary keeps `text`: MIN_WORD_LENGTH characters or more, a letter among them."""
+    return len(text) >= MIN_WORD_LENGTH and _LETTER.search(text) is not None
 
 
 def nominal_part(word: str, stems: list[str]) -> str:
@@ -115,12 +120,18 @@ class VocabularyWriter:
         self._dbs: dict[str, sqlite3.Connection] = {}
         self._changes: dict[str, Counter] = {}
         self._endings: dict[str, Counter] = {}
+        self._phrases: dict[str, Counter] = {}
 
     def add(self, article: Article, tokens_of: Callable[[str], list[Token]]) -> None:
-        """Count the article's words (from the tokens its passages were indexed with), replacing any it had."""
+        """Count the article's words and phrases (from the tokens its passages were indexed with), replacing any
+        it had."""
         lang = article.lang
-        words, endings = article_words(lang, (tokens_of(text) for text in (article.title, *article.paragraphs)))
-        self._count(lang, article.id, {"words": sorted(words), "endings": sorted(endings)})
+        analyzed = [(text, tokens_of(text)) for text in (article.title, *article.paragraphs)]
+        words, endings = article_words(lang, (tokens for _, tokens in analyzed))
+        phrases = set().union(*(text_phrases(lang, text, tokens, is_word, nominal_part) for text, tokens in analyzed))
+        self._count(
+            lang, article.id, {"words": sorted(words), "endings": sorted(endings), "phrases": sorted(phrases)}
+        )
 
     def merge(self, lang: str, path: Path) -> None:
         """Count every article another writer listed in `path` (a shard's vocabulary), then delete that file."""
@@ -139,6 +150,7 @@ class VocabularyWriter:
         )
         self._changes[lang].update(listed["words"])
         self._endings[lang].update(listed["endings"])
+        self._phrases[lang].update(listed_phrases(listed))
 
     def remove(self, doc_id: str) -> None:
         """Uncount a removed article's words, in whichever language holds it."""
@@ -156,6 +168,7 @@ class VocabularyWriter:
                     db.execute("INSERT OR IGNORE INTO endings VALUES (?, 0)", (ending,))
                     db.execute("UPDATE endings SET articles = articles + ? WHERE ending = ?", (change, ending))
             db.execute("DELETE FROM endings WHERE articles <= 0")
+            apply_phrase_changes(db, self._phrases[lang], lambda phrase, lang=lang: typed_form(lang, phrase))
             db.commit()
         self.close()
 
@@ -180,6 +193,7 @@ class VocabularyWriter:
             listed = json.loads(row[0])
             self._changes[lang].subtract(listed["words"])
             self._endings[lang].subtract(listed["endings"])
+            self._phrases[lang].subtract(listed_phrases(listed))
 
     def _languages(self) -> list[str]:
         on_disk = {
@@ -191,9 +205,12 @@ class VocabularyWriter:
         if lang not in self._dbs:
             self._dbs[lang] = sqlite3.connect(self.generation / FILE_PATTERN.format(lang))
             # No journal, no syncs: a failed write discards its whole generation, and publishing syncs every file.
-            self._dbs[lang].executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+            self._dbs[lang].executescript(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA + PHRASE_SCHEMA
+            )
             self._changes[lang] = Counter()
             self._endings[lang] = Counter()
+            self._phrases[lang] = Counter()
         return self._dbs[lang]
 
 
@@ -237,6 +254,7 @@ class VocabularyReader:
         self._latin: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
         self._latin_lock = threading.Lock()
         self._article_counts: dict[str, int] = {}
+        self._with_phrases: dict[str, bool] = {}
 
     @property
     def languages(self) -> list[str]:
@@ -257,6 +275,16 @@ class VocabularyReader:
             (typed, typed + _LAST, limit),
         )
         return rows
+
+    def phrases(self, lang: str, typed: str, limit: int) -> list[tuple[str, int]]:
+        """The phrases held by several articles whose typed form begins with `typed` (indexer.engine.phrases),
+        most articles first; none in a generation written before phrases were counted."""
+        if lang not in self._with_phrases:
+            found = self._rows(lang, "SELECT 1 FROM sqlite_master WHERE name = 'phrases'", ())
+            self._with_phrases[lang] = bool(found)
+        if not self._with_phrases[lang]:
+            return []
+        return phrase_completions(lambda sql, parameters: self._rows(lang, sql, parameters), typed, limit)
 
     def has(self, lang: str, word: str) -> bool:
         """Whether `word` is a surface word of some article in `lang`."""
