@@ -6,7 +6,7 @@ the letters readers confuse (ি/ী, ু/ূ, শ/ষ/স, ন/ণ, জ/য, �
 BengaliNormalizer folds several of the same), anything else is the word itself.
 Two words are one slip apart when their sounds are within one edit (a transposition
 counts once); the deletion neighbourhood (SymSpell's idea) finds such pairs by lookup.
-A long Latin word may be two slips off (seperatists): those are found by rapidfuzz's
+A long Latin word may be two slips off (dissarmamant): those are found by rapidfuzz's
 edit distance over the vocabulary's Latin words.
 
 >>> sound("bn", "শ্রেণী") == sound("bn", "শ্রেনি"), sound("ko", "청소뇬")

@@ -129,9 +129,7 @@ class VocabularyWriter:
         analyzed = [(text, tokens_of(text)) for text in (article.title, *article.paragraphs)]
         words, endings = article_words(lang, (tokens for _, tokens in analyzed))
         phrases = set().union(*(text_phrases(lang, text, tokens, is_word, nominal_part) for text, tokens in analyzed))
-        self._count(
-            lang, article.id, {"words": sorted(words), "endings": sorted(endings), "phrases": sorted(phrases)}
-        )
+        self._count(lang, article.id, {"words": sorted(words), "endings": sorted(endings), "phrases": sorted(phrases)})
 
     def merge(self, lang: str, path: Path) -> None:
         """Count every article another writer listed in `path` (a shard's vocabulary), then delete that file."""

@@ -11,7 +11,7 @@ and a word that matches nothing at all is read, the first reading that finds voc
      in Korean, one letter elsewhere);
   4. Latin letters as romanized Bengali (Avro phonetic, `avro-py`): the Bengali words it spells, or that meet it
      once the letters lower-case romanization cannot tell apart are folded (t: ট/ত, ch: চ/ছ …), or one slip away;
-  5. a long Latin word two slips off (seperatists): the words two edits away, most alike first.
+  5. a long Latin word two slips off (dissarmamant): the words two edits away, most alike first.
 The revised word is searched as its candidates joined by OR, most common first.
 """
 
@@ -24,11 +24,11 @@ import avro
 from indexer.analysis import QUERY, STEM, WORD
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import keys_from_latin
-from indexer.analysis.spelling import romanized_key
+from indexer.analysis.spelling import romanized_key, sound
 from indexer.engine import queries as eq
 from indexer.engine.collect import articles_matching, count_matching
 from indexer.engine.vocabulary import nominal_part, typed_form, vocabulary_of
-from indexer.search.plan import SEARCH_FIELDS, is_stop_word, word_query
+from indexer.search.plan import SEARCH_FIELDS, is_stop_word
 from indexer.search.query import Clause, ParsedQuery, Unit
 from indexer.search.suggest import normalized_typing
 
@@ -50,17 +50,22 @@ MIN_PREFIX_KEYS = 2
 # A word of the vocabulary "matches very little" when it is held by at most this share of its language's articles
 # (at least one), as Lucene's DirectSpellChecker leaves words above its maxQueryFrequency (1%) alone ...
 MAX_RARE_SHARE = 0.01
-# ... and a word one slip away is held by this many times as many articles, and by at least MIN_PASSAGES_BESIDE
-# passages of an article holding the rare word (a writer's slip stands beside the word it spoils, written right
-# elsewhere in the article): then the rare word may be a slip the corpus holds too (쓰나비, once in the NTREX
-# Korean text, for 쓰나미), and the neighbour is searched beside it. Lucene's SUGGEST_MORE_POPULAR asks only for
-# more; real words with a more common neighbour one slip away are common, so this asks for more evidence.
+# ... and a word one slip away is held by this many times as many articles and written in at least
+# MIN_PLACES_BESIDE places (the headline, a paragraph) of an article holding the rare word, as a writer's slip
+# stands beside the word it spoils: then the rare word may be a slip the corpus holds too (쓰나비, once in the
+# NTREX Korean text, whose headline and a paragraph write 쓰나미), and the neighbour is searched beside it.
+# Lucene's SUGGEST_MORE_POPULAR asks only for more; a real word with a commoner one a slip away is common, so
+# this asks for more evidence.
 POPULAR_NEIGHBOUR_RATIO = 4
+MIN_PLACES_BESIDE = 2
 # What a popular neighbour searched beside a rare word scores, against the word itself: exact matches rank first.
 BESIDE_WORD = 0.25
 # Neighbours looked at for a popular one.
 MAX_NEIGHBOURS_SEEN = 10
-MIN_PASSAGES_BESIDE = 3
+# Languages whose sound already folds the letters readers confuse (Bengali ি/ী, শ/স …): a vocabulary word is
+# second-guessed only for a word of the same sound, since one edit more reaches real words (জাহাজ → সাহায্য,
+# সমীক্ষা → শিক্ষা on the judged questions).
+SAME_SOUND_ONLY = frozenset({"bn"})
 # Passages of a rare word read for the articles holding it.
 MAX_PASSAGES_READ = 1000
 
@@ -159,7 +164,7 @@ def _correction(vocabulary, word: str, langs: tuple[str, ...], guessed: set[str]
         found = found or [w for w, _ in vocabulary.neighbours("bn", spelled, MAX_CORRECTIONS)]
         if found:
             return Revision(word, tuple(found), ROMANIZED, "bn")
-    for lang in langs:  # a long Latin word two slips off (seperatists), once no closer reading has found one
+    for lang in langs:  # a long Latin word two slips off (dissarmamant), once no closer reading has found one
         corrections = vocabulary.two_edits_away(lang, normalized_typing(lang, word), MAX_CORRECTIONS)
         if corrections:
             return Revision(word, tuple(w for w, _ in corrections), SPELLING, lang)
@@ -176,6 +181,8 @@ def _popular_correction(index_set, vocabulary, word: str, langs: tuple[str, ...]
         if not held or held > max(1, MAX_RARE_SHARE * vocabulary.article_count(lang)):
             continue
         neighbours = vocabulary.neighbours(lang, typed, MAX_NEIGHBOURS_SEEN)
+        if lang in SAME_SOUND_ONLY:
+            neighbours = [(text, articles) for text, articles in neighbours if sound(lang, text) == sound(lang, typed)]
         popular = [text for text, articles in neighbours if articles >= POPULAR_NEIGHBOUR_RATIO * held]
         if not popular:
             continue
@@ -220,8 +227,17 @@ def _is_slip_of(index_set, lang: str, rare: _Reading, popular: _Reading) -> bool
         held = articles_matching(searcher, exact, MAX_PASSAGES_READ)
         if not held:
             return False
-        beside = eq.all_of([word_query(list(popular.tokens)), eq.any_of([eq.term("doc_id", a) for a in held])])
-        return count_matching(searcher, beside, MIN_PASSAGES_BESIDE) >= MIN_PASSAGES_BESIDE
+        articles = eq.any_of([eq.term("doc_id", article) for article in held])
+        in_headline = count_matching(searcher, eq.all_of([_in_field("title", popular.tokens), articles]), 1)
+        paragraphs = eq.all_of([_in_field("text", popular.tokens), articles])  # the headline is in every passage
+        return in_headline + count_matching(searcher, paragraphs, MIN_PLACES_BESIDE) >= MIN_PLACES_BESIDE
+
+
+def _in_field(field: str, tokens: tuple) -> eq.Query:
+    """Passages whose `field` holds a word: itself, or all of its stems."""
+    options = [eq.term(field, token.text) for token in tokens if token.role == WORD]
+    stems = [eq.term(field, token.text) for token in tokens if token.role == STEM]
+    return eq.any_of(options + ([eq.all_of(stems)] if stems else []))
 
 
 def _is_predicate_form(surface: str, stems: list[str]) -> bool:
