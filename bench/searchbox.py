@@ -129,8 +129,8 @@ def kiwi_typo_model(words: list[dict]) -> dict[str, list[bool]]:
     }
 
 
-def share(values: list[bool]) -> str:
-    return f"{sum(values) / len(values):.2f}" if values else "–"
+def share(values: list[bool], digits: int = 2) -> str:
+    return f"{sum(values) / len(values):.{digits}f}" if values else "–"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -195,7 +195,7 @@ def correction_lines(revised, kiwi, questions) -> list[str]:
         "| lang | queries | n | revised |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {lang} | {variant} | {len(v)} | {share(v)} |" for (lang, variant), v in sorted(questions.items())]
+    lines += [f"| {lang} | {variant} | {len(v)} | {share(v, 3)} |" for (lang, variant), v in sorted(questions.items())]
     return lines
 
 

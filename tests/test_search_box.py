@@ -208,11 +208,14 @@ def test_a_rare_slip_beside_a_common_word_is_searched_as_both_itself_first(clini
     assert answer["did_you_mean"] == meant
 
 
-def test_a_slip_the_ntrex_korean_text_holds_is_searched_as_the_word_it_spoils(index_set):
-    answer = search(index_set, "쓰나비", "ko")  # once in nytimes.184837-ko, whose other paragraphs write 쓰나미
-    assert answer["did_you_mean"] == "쓰나미"
-    assert [hit["doc_id"] for hit in answer["hits"]][0] == "nytimes.184837-ko"
-    assert len(answer["hits"]) > 1
+def test_a_slip_the_ntrex_korean_text_holds_is_searched_as_the_word_it_spoils(client):
+    data = validate(client.get("/api/v1/search?q=쓰나비&lang=ko"), "/api/v1/search")
+    assert data["did_you_mean"] == "쓰나미"  # 쓰나비 is once in nytimes.184837-ko, whose headline writes 쓰나미
+    assert data["revised_words"][0]["because"] == "rare"
+    assert [hit["doc_id"] for hit in data["hits"]][0] == "nytimes.184837-ko"
+    assert len(data["hits"]) > 1
+    page = client.get("/?q=쓰나비&lang=ko").get_data(as_text=True)
+    assert "so this also searched for: 쓰나비 OR 쓰나미" in page
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from indexer.search.plan import SEARCH_FIELDS, is_stop_word
 from indexer.search.query import Clause, ParsedQuery, Unit
 from indexer.search.suggest import normalized_typing
 
-PREFIX, KEYBOARD, SPELLING, ROMANIZED = "prefix", "keyboard", "spelling", "romanized"
+PREFIX, KEYBOARD, SPELLING, ROMANIZED, RARE = "prefix", "keyboard", "spelling", "romanized", "rare"
 # Completions a word typed midway is searched as, most common first.
 MAX_COMPLETIONS = 10
 # Corrections a misspelled word is searched as, most common first.
@@ -191,7 +191,7 @@ def _popular_correction(index_set, vocabulary, word: str, langs: tuple[str, ...]
             return None
         popular = [text for text in popular if _is_slip_of(index_set, lang, reading, _reading(index_set, lang, text))]
         if popular:
-            return Revision(word, tuple(popular[:MAX_CORRECTIONS]), SPELLING, lang)
+            return Revision(word, tuple(popular[:MAX_CORRECTIONS]), RARE, lang)
     return None
 
 
