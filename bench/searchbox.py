@@ -190,12 +190,15 @@ def correction_lines(revised, kiwi, questions) -> list[str]:
     lines += [
         "",
         "Reach into whole-word queries: the share of the judged question set's queries (bench/data/questions/, "
-        "questions and keywords) in which some word was revised.",
+        "questions and keywords) in which some word was revised, beside the baseline's when given.",
         "",
-        "| lang | queries | n | revised |",
-        "|---|---|---|---|",
+        "| lang | queries | n | revised | baseline revised |",
+        "|---|---|---|---|---|",
     ]
-    lines += [f"| {lang} | {variant} | {len(v)} | {share(v, 3)} |" for (lang, variant), v in sorted(questions.items())]
+    lines += [
+        f"| {lang} | {variant} | {len(v)} | {share(v, 3)} | {share(b, 3) if b else ''} |"
+        for (lang, variant), (v, b) in sorted(questions.items())
+    ]
     return lines
 
 
@@ -224,12 +227,13 @@ def main() -> None:
         suggested = suggestions(base, words)
         samples = latency(base, words)
         questions = question_revisions(base)
-    baseline = None
+    baseline, baseline_questions = None, {}
     if args.baseline_root:
         with seeds_index(args.baseline_root) as index_dir, serving(index_dir, root=args.baseline_root) as (base, _):
-            baseline = relevance(base, words)[0]
+            baseline, baseline_questions = relevance(base, words)[0], question_revisions(base)
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    report_text = report(words, found, revised, suggested, samples, kiwi_typo_model(words), questions, baseline)
+    reach = {key: (values, baseline_questions.get(key, [])) for key, values in questions.items()}
+    report_text = report(words, found, revised, suggested, samples, kiwi_typo_model(words), reach, baseline)
     args.results.write_text(report_text, encoding="utf-8")
     print(args.results.read_text(encoding="utf-8"))
 
