@@ -147,7 +147,7 @@ def search_params(request: Request) -> SearchParams:
     per = single(request, "per", "article")
     if per not in PER_CHOICES:
         raise BadParameter("parameter 'per' must be 'article' or 'passage'")
-    recency = integer(request, "recency", 0, 1, MAX_RECENCY_DAYS) if single(request, "recency") else None
+    recency = integer(request, "recency", 0, 1, MAX_RECENCY_DAYS) if "recency" in request.args else None
     return SearchParams(
         q=q,
         lang=language(request),

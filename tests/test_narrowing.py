@@ -97,7 +97,9 @@ def test_without_story_collapse_each_language_is_its_own_hit(client, extra):
     assert "also_matched" not in found["hits"][0]
 
 
-@pytest.mark.parametrize("bad", [{"sort": "newest"}, {"collapse": "group"}, {"recency": "0"}, {"facets": "maybe"}])
+@pytest.mark.parametrize(
+    "bad", [{"sort": "newest"}, {"collapse": "group"}, {"recency": "0"}, {"recency": ""}, {"facets": "maybe"}]
+)
 def test_bad_narrowing_parameters_are_400s_in_the_error_shape(client, bad):
     response = client.get("/api/v1/search", query_string={"q": "ferry", **bad})
     assert response.status_code == 400
