@@ -7,8 +7,8 @@ is the score, raised a little by specific numbers both mention. So a story's tra
 into the languages the other story has. Stories are found to score by their most telling terms,
 searched in each language's index.
 
-The score is lowered when the two stories share too few names (`similarity.event_similarity`): a
-subject's words come back in every story on it, an event's people and places only in its own.
+The score is the weaker of that and the similarity of the two stories' names (`similarity.event_similarity`):
+a subject's words come back in every story on it, an event's people and places only in its own.
 
 A story with no language in common with this one can only be scored on the keys that need no
 translation, from the alignment store: numbers (digits folded), Latin-script names, acronyms and
@@ -291,7 +291,7 @@ def score_stories(index_set: IndexSet, story: list[Card], at_least: float = 0.0)
         members = stories(index_set)[other]
         theirs = story_terms(index_set, other)
         text, by_language = story_similarity(mine, theirs, my_numbers, story_numbers(index_set, other))
-        known = by_language and text >= at_least  # below it, names could only lower the score further
+        known = by_language and text >= at_least  # below it, names could only lower the score
         names = names_similarity(mine, theirs, my_names, story_name_terms(index_set, other)) if known else None
         score = event_similarity(text, names)
         if not by_language:
