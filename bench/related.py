@@ -207,23 +207,29 @@ def _cross_validated_table(validated: dict, in_sample: dict) -> list[str]:
         ("precision_at_5", "share of shown top-5 entries related"),
         ("without_showing_any", "stories without related showing any entry"),
     ]
-    figures = validated["figures"]
+    figures, text_only = validated["figures"], validated["text_only"]["figures"]
     chosen = sorted(zip(validated["thresholds"], validated["names_scale"], strict=True))
     spread = ", ".join(f"{t:g}/{n:g} ×{chosen.count((t, n))}" for t, n in sorted(set(chosen)))
+    text_thresholds = sorted(validated["text_only"]["thresholds"])
     lines = [
         "### The same, cross-validated",
         "",
         "The threshold and NAMES_SCALE were fixed on this set, so the figures above are in-sample. Here they are "
         f"chosen by 2-fold cross-validation over the stories ({validated['folds']} folds: {len(chosen) // 2} random "
         "halvings, each half choosing on a grid by the targets it meets there, then R@5 less the empty-panel "
-        "misses) and measured on the other half; mean over folds, in-sample figure in brackets. "
-        f"Chosen threshold/NAMES_SCALE: {spread}.",
+        "misses) and measured on the other half: mean over folds, in-sample figure in brackets, and after the "
+        "slash the same cross-validation of the text alone (the score before names were asked for; only its "
+        f"threshold chosen). Chosen threshold/NAMES_SCALE: {spread}; text alone: thresholds "
+        f"{text_thresholds[0]:g} to {text_thresholds[-1]:g}.",
         "",
         "| figure | " + " | ".join(f"opened in {lang}" for lang in figures) + " |",
         "|---|" + "---:|" * len(figures),
     ]
     for key, label in names:
-        cells = [f"{_cell(figures[lang][key])} ({_cell(in_sample[lang][key])})" for lang in figures]
+        cells = [
+            f"{_cell(figures[lang][key])} ({_cell(in_sample[lang][key])}) / {_cell(text_only[lang][key])}"
+            for lang in figures
+        ]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
