@@ -8,6 +8,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from whoosh import sorting
 from whoosh.collectors import CollapseCollector, FilterCollector, TopCollector
@@ -74,6 +75,17 @@ def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, 
     results = outer.results()
     total = len(collapse.lists) if collapse is not None else top.total  # what was seen: every match when exact
     return TopMatches(list(results.items()), total, top.saw_every_match())
+
+
+def articles_matching(searcher, query: Query, limit: int) -> set[str]:
+    """The articles (doc_id) of the first `limit` passages matching `query`, unscored."""
+    ids = column(searcher.reader(), "doc_id")
+    return {ids[docnum] for docnum in islice(searcher.docs_for_query(query), limit)}
+
+
+def count_matching(searcher, query: Query, limit: int) -> int:
+    """How many passages match `query`, counted up to `limit`."""
+    return sum(1 for _ in islice(searcher.docs_for_query(query), limit))
 
 
 def newest_matches(searcher, query: Query, limit: int, collapse_field: str | None, restriction: Query | None):

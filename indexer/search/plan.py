@@ -149,7 +149,7 @@ class _ClauseBuilder:
         if unit.kind == "phrase" and len(groups) > 1:
             sequences = [eq.in_sequence([_slot(field, group) for group in groups]) for field in SEARCH_FIELDS]
             return eq.any_of(sequences), joined
-        return eq.all_of([word_query(group) for group in groups]), joined
+        return eq.all_of([word_query(group) for group in groups], unit.weight), joined
 
 
 def word_query(tokens: list[Token]) -> Query:
