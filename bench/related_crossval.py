@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import statistics
 
-from bench.related_judged import OPENED_LANGUAGES, _figures, opened_articles
+from bench.related_judged import OPENED_LANGUAGES, opened_articles, panel_figures
 from indexer.related import score_stories, stories
 from indexer.related.similarity import event_similarity
 
@@ -72,11 +72,12 @@ def _folds(opened: dict, groups: list[str], grid: dict[tuple, dict], judged: dic
         random.Random(split).shuffle(shuffled)
         halves = (set(shuffled[: len(groups) // 2]), set(shuffled[len(groups) // 2 :]))
         for choosing, held_out in (halves, halves[::-1]):
-            best = max(grid, key=lambda pair: _merit(_figures(_within(opened, choosing, None), grid[pair], judged)))
+            choosing_articles = _within(opened, choosing, None)
+            best = max(grid, key=lambda pair: _merit(panel_figures(choosing_articles, grid[pair], judged)))
             chosen.append(best)
             for lang in OPENED_LANGUAGES:
-                measured[lang].append(_figures(_within(opened, held_out, lang), grid[best], judged))
-            measured["all"].append(_figures(_within(opened, held_out, None), grid[best], judged))
+                measured[lang].append(panel_figures(_within(opened, held_out, lang), grid[best], judged))
+            measured["all"].append(panel_figures(_within(opened, held_out, None), grid[best], judged))
     figures = {lang: {key: _mean(fold[key] for fold in folds) for key in FIGURES} for lang, folds in measured.items()}
     return {
         "figures": figures,

@@ -53,12 +53,12 @@ def judged_figures(index_set, judged: dict[str, dict[str, str]]) -> dict[str, di
         thresholds.add(found.get("threshold"))
         shown[group] = [story["group"] for story in found["related"]]
     threshold = sorted(map(str, thresholds))[0] if len(thresholds) == 1 else None
-    figures = {lang: _figures(opened[lang], shown, judged) for lang in OPENED_LANGUAGES}
-    figures["all"] = _figures([pair for lang in OPENED_LANGUAGES for pair in opened[lang]], shown, judged)
+    figures = {lang: panel_figures(opened[lang], shown, judged) for lang in OPENED_LANGUAGES}
+    figures["all"] = panel_figures([pair for lang in OPENED_LANGUAGES for pair in opened[lang]], shown, judged)
     return {lang: {**found, "threshold": threshold} for lang, found in figures.items()}
 
 
-def _figures(opened: list[tuple[str, str]], lists: dict[str, list[str]], judged: dict[str, dict[str, str]]) -> dict:
+def panel_figures(opened: list[tuple[str, str]], lists: dict[str, list[str]], judged: dict) -> dict:
     """The figures over the articles opened, each (its story, its id), given the stories each story's panel lists."""
     counts = defaultdict(int)
     for group, _doc_id in opened:
