@@ -34,26 +34,35 @@ def read_judgments(path: Path = JUDGED / "judgments.tsv") -> dict[str, dict[str,
     return judged
 
 
-def judged_figures(index_set, judged: dict[str, dict[str, str]]) -> dict[str, dict]:
-    """Precision@1/@5, recall@5 and the share of stories without related coverage showing anything, per language."""
+def opened_articles(index_set) -> dict[str, list[tuple[str, str]]]:
+    """The articles an editor opens, by language (bn, ko, en): each as (its story, its id)."""
     opened = defaultdict(list)
     for group, members in stories(index_set).items():
         for member in members:
             if member.lang in OPENED_LANGUAGES:
                 opened[member.lang].append((group, member.doc_id))
-    figures = {lang: _figures(index_set, opened[lang], judged) for lang in OPENED_LANGUAGES}
-    figures["all"] = _figures(index_set, [pair for lang in OPENED_LANGUAGES for pair in opened[lang]], judged)
-    return figures
+    return opened
 
 
-def _figures(index_set, opened: list[tuple[str, str]], judged: dict[str, dict[str, str]]) -> dict:
-    """The figures over the articles opened, each (its story, its id)."""
-    counts = defaultdict(int)
-    thresholds = set()
-    for group, doc_id in opened:
+def judged_figures(index_set, judged: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """Precision@1/@5, recall@5 and the share of stories without related coverage showing anything, per language."""
+    opened = opened_articles(index_set)
+    shown, thresholds = {}, set()
+    for group, doc_id in (pair for lang in OPENED_LANGUAGES for pair in opened[lang]):
         found = related_articles(index_set, doc_id, limit=TOP)
         thresholds.add(found.get("threshold"))
-        shown = [story["group"] for story in found["related"]][:TOP]
+        shown[group] = [story["group"] for story in found["related"]]
+    threshold = sorted(map(str, thresholds))[0] if len(thresholds) == 1 else None
+    figures = {lang: panel_figures(opened[lang], shown, judged) for lang in OPENED_LANGUAGES}
+    figures["all"] = panel_figures([pair for lang in OPENED_LANGUAGES for pair in opened[lang]], shown, judged)
+    return {lang: {**found, "threshold": threshold} for lang, found in figures.items()}
+
+
+def panel_figures(opened: list[tuple[str, str]], lists: dict[str, list[str]], judged: dict) -> dict:
+    """The figures over the articles opened, each (its story, its id), given the stories each story's panel lists."""
+    counts = defaultdict(int)
+    for group, _doc_id in opened:
+        shown = lists[group][:TOP]
         mine = judged.get(group, {})
         scored = [other for other in shown if mine.get(other) != "borderline"]
         right = [other for other in scored if mine.get(other) == "related"]
@@ -82,7 +91,6 @@ def _figures(index_set, opened: list[tuple[str, str]], judged: dict[str, dict[st
         "without_showing_unrelated": _share(counts["without_showing_unrelated"], counts["without"]),
         "entries_scored": counts["shown"],
         "entries_borderline": counts["borderline"],
-        "threshold": sorted(map(str, thresholds))[0] if len(thresholds) == 1 else None,
     }
 
 

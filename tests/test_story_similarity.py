@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.related.similarity import content_terms, story_similarity, term_weight
+from indexer.related.names import story_names
+from indexer.related.similarity import (
+    content_terms,
+    event_similarity,
+    names_similarity,
+    story_similarity,
+    term_weight,
+)
 
 TSUNAMI = {"en": {"tsunami": 0.8, "palu": 0.6}, "bn": {"সুনামি": 1.0}}
 FOLLOW_UP = {"en": {"tsunami": 0.6, "toll": 0.8}}
@@ -37,3 +44,34 @@ def test_stop_words_and_numbers_are_not_content(lang, counts, kept):
 
 def test_a_term_in_most_passages_of_a_large_index_weighs_nothing():
     assert term_weight(1, 900, 1000) == 0.0 < term_weight(1, 9, 1000)
+
+
+WRITTEN_NAMES = {"en": [{"Palu": ["palu"], "Sutopo": ["sutopo"]}]}
+
+
+@pytest.mark.parametrize(
+    ("lang", "terms", "names"),
+    [
+        ("en", ["palu", "sutopo", "tsunami"], {"palu", "sutopo"}),
+        ("ko", ["팔루", "수토포", "쓰나미"], {"팔루", "수토포"}),
+        ("bn", ["পালু", "সুতোপো", "সুনামি"], {"পালু", "সুতোপো"}),
+    ],
+)
+def test_a_storys_names_are_the_words_it_writes_as_names_and_their_transliterations(lang, terms, names):
+    assert story_names(WRITTEN_NAMES, {lang: terms})[lang] == names
+
+
+def test_two_stories_sharing_the_words_of_a_subject_but_no_names_score_nothing():
+    # Two matches of one Saturday: football's words in common, the teams and players not.
+    derby = {"en": {"striker": 0.5, "header": 0.5, "riverton": 0.5, "varga": 0.5}}
+    cup = {"en": {"striker": 0.5, "header": 0.5, "northgate": 0.5, "duarte": 0.5}}
+    names = ({"en": frozenset({"riverton", "varga"})}, {"en": frozenset({"northgate", "duarte"})})
+    text = story_similarity(derby, cup)[0]
+    assert text == pytest.approx(0.5)
+    assert names_similarity(derby, cup, *names) == 0.0 and event_similarity(text, 0.0) == 0.0
+
+
+def test_stories_told_only_in_scripts_without_capitals_are_scored_on_their_text():
+    first, second = {"bn": {"সুনামি": 0.6, "পালু": 0.8}}, {"bn": {"সুনামি": 1.0}}
+    names = names_similarity(first, second, {"bn": frozenset()}, {})
+    assert names is None and event_similarity(0.6, names) == 0.6

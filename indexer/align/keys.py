@@ -7,11 +7,11 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.analysis import GRAM, STEM, WORD, Token
-from indexer.analysis.names import SCRIPT_SAMPLE, name_keys
+from indexer.analysis.names import SCRIPT_SAMPLE, is_written_name, name_keys
 from indexer.documents import Article
 from indexer.languages import dominant_script
 
@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS name_keys (key TEXT, doc_id TEXT);
 CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys (key);
 CREATE INDEX IF NOT EXISTS name_keys_doc ON name_keys (doc_id);
 CREATE TABLE IF NOT EXISTS article_terms (doc_id TEXT PRIMARY KEY, terms TEXT);
+CREATE TABLE IF NOT EXISTS article_names (doc_id TEXT PRIMARY KEY, names TEXT);
 CREATE TABLE IF NOT EXISTS passage_terms (doc_id TEXT, paragraph INTEGER, terms TEXT, PRIMARY KEY (doc_id, paragraph));
 """
 # The headline's number among an article's passage terms (its paragraphs count from 0).
@@ -31,12 +32,14 @@ TERM_SEPARATOR = " "
 @dataclass(frozen=True)
 class ArticleKeys:
     """An article's transliterated name keys, its base forms (each word's stems, or the word) with their counts,
-    and each passage's base terms (headline first) for the bilingual lexicon (indexer.align.lexicon)."""
+    each passage's base terms (headline first) for the bilingual lexicon (indexer.align.lexicon), and the names
+    its Latin-script text writes (`written_names`), each with its base forms, for related coverage."""
 
     doc_id: str
     name_keys: frozenset[str]
     terms: dict[str, int]
     passage_terms: tuple[tuple[str, ...], ...] = ()
+    names: dict[str, list[str]] = field(default_factory=dict)
 
 
 def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> ArticleKeys:
@@ -53,7 +56,29 @@ def keys_of(article: Article, tokens_of: Callable[[str], Iterable[Token]]) -> Ar
         base_terms(tokens, text if latin else None, found)
         for (text, tokens), found in zip(analyzed, forms, strict=True)
     )
-    return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages)
+    names = written_names(analyzed[1:]) if latin else {}
+    return ArticleKeys(article.id, name_keys(analyzed), dict(terms), passages, names)
+
+
+def written_names(analyzed: Iterable[tuple[str, list[Token]]]) -> dict[str, list[str]]:
+    """The names Latin-script texts write (capitalized, not opening a sentence), each with its base forms.
+
+    Given the paragraphs, not the headline: headlines capitalize every word (Police Arrest Man).
+
+    >>> written_names([("He met Kanye West.", list(analyzer_for("en")("He met Kanye West.")))])
+    {'Kanye': ['kany'], 'West': ['west']}
+    """
+    names: dict[str, list[str]] = {}
+    for text, tokens in analyzed:
+        at = {token.pos: token for token in tokens if token.role == WORD}
+        stems: dict[int, list[str]] = defaultdict(list)
+        for token in tokens:
+            if token.role == STEM:
+                stems[token.pos].append(token.text)
+        for pos, word in at.items():
+            if is_written_name(text, word) and not word.text.isdigit():
+                names.setdefault(text[word.start : word.end], stems.get(pos) or [word.text])
+    return names
 
 
 def base_forms(tokens: Iterable[Token]) -> list[str]:
@@ -93,6 +118,8 @@ def store_keys(db: sqlite3.Connection, keys: ArticleKeys) -> None:
     """Store an article's name keys and term counts."""
     db.executemany("INSERT INTO name_keys VALUES (?, ?)", [(key, keys.doc_id) for key in keys.name_keys])
     db.execute("INSERT INTO article_terms VALUES (?, ?)", (keys.doc_id, json.dumps(keys.terms, ensure_ascii=False)))
+    if keys.names:
+        db.execute("INSERT INTO article_names VALUES (?, ?)", (keys.doc_id, json.dumps(keys.names, ensure_ascii=False)))
     db.executemany(
         "INSERT INTO passage_terms VALUES (?, ?, ?)",
         [

@@ -137,6 +137,7 @@ class LinkWriter:
         self.db.execute("ATTACH DATABASE ? AS worker", (str(path),))
         self.db.execute("INSERT INTO name_keys SELECT * FROM worker.name_keys")
         self.db.execute("INSERT INTO article_terms SELECT * FROM worker.article_terms")
+        self.db.execute("INSERT INTO article_names SELECT * FROM worker.article_names")
         self.db.execute("INSERT INTO passage_terms SELECT * FROM worker.passage_terms")
         self.db.commit()
         self.db.execute("DETACH DATABASE worker")
@@ -153,6 +154,7 @@ class LinkWriter:
         self.db.execute("DELETE FROM candidates WHERE other_id = ?", (doc_id,))
         self.db.execute("DELETE FROM name_keys WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM article_terms WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM article_names WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM passage_terms WHERE doc_id = ?", (doc_id,))
         self._requeue_candidates(row[0])
 
@@ -391,6 +393,11 @@ class KeyReader(LinkReader):
         return self._query("SELECT anchor, doc_id FROM anchors", ()) + self._query(
             "SELECT key, doc_id FROM name_keys", ()
         )
+
+    def written_names(self, doc_id: str) -> dict[str, list[str]]:
+        """The names the article's Latin-script text writes, each with its base forms; empty when none or unknown."""
+        rows = self._query("SELECT names FROM article_names WHERE doc_id = ?", (doc_id,))
+        return json.loads(rows[0][0]) if rows else {}
 
     def term_counts(self, doc_id: str) -> dict[str, int]:
         """The article's analyzed terms and how often each occurs; empty when unknown."""

@@ -123,10 +123,20 @@ def name_keys(analyzed: Iterable[tuple[str, Iterable[Token]]]) -> frozenset[str]
                 continue
             if not latin:
                 words.add(token.text)
-            elif text[token.start : token.start + 1].isupper() and not _starts_sentence(text, token.start):
+            elif is_written_name(text, token):
                 words.add(text[token.start : token.end])
     keys = {KEY_PREFIX + key for key in map(name_key, words) if len(key) >= MIN_KEY_LENGTH}
     return frozenset(keys)
+
+
+def is_written_name(text: str, token: Token) -> bool:
+    """Whether Latin-script `text` writes the token as a name: capitalized, and not as a sentence's first word.
+
+    >>> text = "He met Kim in Palu."
+    >>> [t.text for t in analyzer_for("en")(text) if is_written_name(text, t)]
+    ['kim', 'palu']
+    """
+    return text[token.start : token.start + 1].isupper() and not _starts_sentence(text, token.start)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
