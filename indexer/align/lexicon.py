@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
+from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
 from indexer.align.store import STORE
 from indexer.analysis.names import loose_name_key, name_key
 from indexer.generations import ReadOnlyFile
@@ -38,8 +39,8 @@ MIN_DICE = 0.15
 # Aligned pairs two terms must share at least: a single meeting pairs a passage's rare words with all of the
 # other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
 MIN_SHARED_PAIRS = 2
-# Aligned passage pairs cross-joined in one step: two 30-term passages make 900 rows, so this bounds the memory.
-PAIRS_PER_STEP = 2_000
+# Decimals a stored translation weight keeps.
+WEIGHT_DIGITS = 4
 
 # The lexicon is written once, into a new file a failed build deletes: no journal, and its indexes made last.
 # A term's translations into one language share a row (`targets`: term and Dice joined by _FIELD, the
@@ -177,15 +178,19 @@ def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tup
     if not usable:
         return 0
     width = len(others.number)
-    found, both = _co_occurrences([lefts[i] for i in usable], [rights[i] for i in usable], width)
+    lefts, rights = [lefts[i] for i in usable], [rights[i] for i in usable]
+    found, both = _co_occurrences(lefts, rights, width)
     left, right = found // width, found % width
-    left_df = np.bincount(np.concatenate([lefts[i] for i in usable]), minlength=len(ones.number))
-    right_df = np.bincount(np.concatenate([rights[i] for i in usable]), minlength=width)
+    left_df = np.bincount(np.concatenate(lefts), minlength=len(ones.number))
+    right_df = np.bincount(np.concatenate(rights), minlength=width)
     dice = 2 * both / (left_df[left] + right_df[right])
     telling = (dice >= MIN_DICE) & (both >= MIN_SHARED_PAIRS)
-    left, right, dice, both = left[telling], right[telling], np.round(dice[telling], 4), both[telling]
-    return _store_direction(db, (one_lang, ones, left), (other_lang, others, right), dice, both) + _store_direction(
-        db, (other_lang, others, right), (one_lang, ones, left), dice, both
+    found, left, right, dice, both = found[telling], left[telling], right[telling], dice[telling], both[telling]
+    forward, backward = model1_weights(lefts, rights, width, found, dice)
+    return _store_direction(
+        db, (one_lang, ones, left), (other_lang, others, right), np.round(forward, WEIGHT_DIGITS), both
+    ) + _store_direction(
+        db, (other_lang, others, right), (one_lang, ones, left), np.round(backward, WEIGHT_DIGITS), both
     )
 
 
@@ -195,35 +200,24 @@ def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: in
     (all at once, a 300k-passage build peaked at 4.1 GB)."""
     codes, counts = [], []
     for start in range(0, len(lefts), PAIRS_PER_STEP):
-        left, right = _cross_join(lefts[start : start + PAIRS_PER_STEP], rights[start : start + PAIRS_PER_STEP])
-        found, both = np.unique(left * width + right, return_counts=True)
+        step_lefts, step_rights = lefts[start : start + PAIRS_PER_STEP], rights[start : start + PAIRS_PER_STEP]
+        left_at, right_at = cross_join(step_lefts, step_rights)
+        found, both = np.unique(
+            np.concatenate(step_lefts)[left_at] * width + np.concatenate(step_rights)[right_at], return_counts=True
+        )
         codes.append(found)
         counts.append(both)
     found, where = np.unique(np.concatenate(codes), return_inverse=True)
     return found, np.bincount(where, weights=np.concatenate(counts)).astype(np.int64)
 
 
-def _cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Every (left term, right term) of every passage pair, as two arrays, without a Python loop per pair."""
-    left_sizes = np.array([len(a) for a in lefts])
-    right_sizes = np.array([len(b) for b in rights])
-    right_starts = np.cumsum(right_sizes) - right_sizes
-    all_lefts, all_rights = np.concatenate(lefts), np.concatenate(rights)
-    pair_of_left = np.repeat(np.arange(len(lefts)), left_sizes)
-    copies = right_sizes[pair_of_left]  # each left term meets every right term of its pair
-    left = np.repeat(all_lefts, copies)
-    offsets = np.arange(len(left)) - np.repeat(np.cumsum(copies) - copies, copies)
-    right = all_rights[np.repeat(right_starts[pair_of_left], copies) + offsets]
-    return left, right
-
-
-def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, dice: np.ndarray, both: np.ndarray) -> int:
-    """Store each source term's strongest translations into the target language, as one row."""
+def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, weight: np.ndarray, both: np.ndarray) -> int:
+    """Store each source term's strongest translations into the target language (by `weight`), as one row."""
     (src_lang, src_vocabulary, src), (tgt_lang, tgt_vocabulary, tgt) = source, target
-    kept = _strongest(src, dice, both)
+    kept = _strongest(src, weight, both)
     src_terms, tgt_terms = src_vocabulary.terms, tgt_vocabulary.terms
     targets = defaultdict(list)
-    for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), dice[kept].tolist(), strict=True):
+    for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), weight[kept].tolist(), strict=True):
         targets[s].append(f"{tgt_terms[t]}{_FIELD}{d}")
     db.executemany(
         "INSERT INTO translations VALUES (?, ?, ?, ?)",
@@ -232,9 +226,9 @@ def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, dice:
     return len(kept)
 
 
-def _strongest(src: np.ndarray, dice: np.ndarray, both: np.ndarray) -> np.ndarray:
+def _strongest(src: np.ndarray, weight: np.ndarray, both: np.ndarray) -> np.ndarray:
     """The cells to keep: per source term, its TRANSLATIONS_KEPT strongest partners."""
-    order = np.lexsort((-both, -dice, src))
+    order = np.lexsort((-both, -weight, src))
     grouped = src[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
