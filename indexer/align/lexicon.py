@@ -26,6 +26,7 @@ from indexer.align.keys import HEADLINE, TERM_SEPARATOR
 from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
 from indexer.align.store import STORE
 from indexer.analysis.names import loose_name_key, name_key
+from indexer.analysis.stopwords import stop_words
 from indexer.generations import ReadOnlyFile
 
 LEXICON = "lexicon.sqlite"
@@ -110,12 +111,17 @@ _EMPTY = np.zeros(0, np.int64)
 
 
 class _Vocabulary:
-    """One language's terms numbered, each passage's terms as an array of those numbers, and term counts."""
+    """One language's terms numbered, each passage's content terms as an array of those numbers, and how many
+    passages hold each term. Stop words are counted but left out of the passages that are mined: a
+    translation never searches one (indexer.search.translate), and met beside every word they are most of
+    the cross join (and its noise)."""
 
-    def __init__(self):
+    def __init__(self, lang: str):
         self.number: dict[str, int] = {}
         self.passages: dict[tuple[str, int], np.ndarray] = {}
+        self._held: list[np.ndarray] = []
         self._terms: list[str] = []
+        self._stops = stop_words(lang)
 
     @property
     def terms(self) -> list[str]:
@@ -126,11 +132,13 @@ class _Vocabulary:
 
     def add(self, passage: tuple[str, int], terms: list[str]) -> None:
         numbers = [self.number.setdefault(term, len(self.number)) for term in terms]
-        self.passages[passage] = np.array(numbers, dtype=np.int64)
+        self._held.append(np.array(numbers, dtype=np.int64))
+        content = [number for term, number in zip(terms, numbers, strict=True) if term not in self._stops]
+        self.passages[passage] = np.array(content, dtype=np.int64)
 
     def store(self, db: sqlite3.Connection, lang: str) -> None:
         """Keep every term, with how many passages hold it and its name key (for names across scripts)."""
-        counts = np.bincount(np.concatenate([*self.passages.values(), _EMPTY]), minlength=len(self.number))
+        counts = np.bincount(np.concatenate([*self._held, _EMPTY]), minlength=len(self.number))
         rows = []
         for term, count in zip(self.number, counts.tolist(), strict=True):
             key = name_key(term)
@@ -140,10 +148,12 @@ class _Vocabulary:
 
 def _vocabularies(db: sqlite3.Connection, langs: dict[str, str]) -> dict[str, _Vocabulary]:
     """Each language's vocabulary, from the base terms of every passage in the store."""
-    vocabularies: dict[str, _Vocabulary] = defaultdict(_Vocabulary)
+    vocabularies: dict[str, _Vocabulary] = {}
     for doc_id, number, terms in db.execute("SELECT doc_id, paragraph, terms FROM passage_terms"):
         if doc_id in langs:
-            vocabularies[langs[doc_id]].add((doc_id, number), terms.split(TERM_SEPARATOR) if terms else [])
+            lang = langs[doc_id]
+            vocabulary = vocabularies.get(lang) or vocabularies.setdefault(lang, _Vocabulary(lang))
+            vocabulary.add((doc_id, number), terms.split(TERM_SEPARATOR) if terms else [])
     return vocabularies
 
 
