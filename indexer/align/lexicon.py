@@ -277,6 +277,11 @@ class LexiconReader:
         found = [item.split(_FIELD) for (targets,) in rows for item in targets.split(_ITEM)]
         return [(target, float(dice)) for target, dice in found]
 
+    def translated_anywhere(self, src_lang: str, term: str) -> list[str]:
+        """A term's mined translations into every other language, terms only: a name's are its other spellings."""
+        rows = self._query("SELECT targets FROM translations WHERE src_lang = ? AND src_term = ?", (src_lang, term))
+        return [item.split(_FIELD)[0] for (targets,) in rows for item in targets.split(_ITEM)]
+
     def aligned(self, src_lang: str, tgt_lang: str) -> int:
         """How many aligned passage pairs the two languages' lexicon was mined from."""
         rows = self._query(
