@@ -2,9 +2,10 @@
 
 Every pair of aligned passages (paragraphs the alignment store links, and the headlines of
 translations) is a small parallel text. Two base terms (stems, Korean morphemes) that keep
-turning up on the two sides of the same pairs translate each other: their association is
-the Dice coefficient of the pairs holding them, 2·both / (pairs with one + pairs with the
-other). Each term keeps its TRANSLATIONS_KEPT strongest partners per language. The
+turning up on the two sides of the same pairs may translate each other: those whose Dice
+coefficient, 2·both / (pairs with one + pairs with the other), is telling are weighted by IBM
+Model 1 (indexer.align.model1), which tells a word's translation from the words met beside it.
+Each term keeps its TRANSLATIONS_KEPT strongest partners per language. The
 vocabulary of every language is kept too, with the name key of each term (indexer.analysis.names),
 so a name the aligned text never holds can still meet its spelling in another script.
 """
@@ -44,7 +45,7 @@ MIN_SHARED_PAIRS = 2
 WEIGHT_DIGITS = 4
 
 # The lexicon is written once, into a new file a failed build deletes: no journal, and its indexes made last.
-# A term's translations into one language share a row (`targets`: term and Dice joined by _FIELD, the
+# A term's translations into one language share a row (`targets`: term and weight joined by _FIELD, the
 # translations by _ITEM): a row per translation tripled the rows and the time to write them.
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
@@ -152,8 +153,9 @@ def _vocabularies(db: sqlite3.Connection, langs: dict[str, str]) -> dict[str, _V
     for doc_id, number, terms in db.execute("SELECT doc_id, paragraph, terms FROM passage_terms"):
         if doc_id in langs:
             lang = langs[doc_id]
-            vocabulary = vocabularies.get(lang) or vocabularies.setdefault(lang, _Vocabulary(lang))
-            vocabulary.add((doc_id, number), terms.split(TERM_SEPARATOR) if terms else [])
+            if lang not in vocabularies:
+                vocabularies[lang] = _Vocabulary(lang)
+            vocabularies[lang].add((doc_id, number), terms.split(TERM_SEPARATOR) if terms else [])
     return vocabularies
 
 
@@ -269,7 +271,7 @@ class LexiconReader:
             return []
 
     def translations(self, src_lang: str, term: str, tgt_lang: str) -> list[tuple[str, float]]:
-        """A term's mined translations into one language with their Dice association, strongest first."""
+        """A term's mined translations into one language with their Model 1 weights, strongest first."""
         rows = self._query(
             "SELECT targets FROM translations WHERE src_lang = ? AND src_term = ? AND tgt_lang = ?",
             (src_lang, term, tgt_lang),

@@ -25,7 +25,7 @@ from indexer.search.routing import Route
 
 # Translations searched per word: its strongest ones, weights summing to one.
 TRANSLATIONS_SEARCHED = 3
-# How much a translation that does not translate back counts (of its Dice association).
+# How much a translation that does not translate back counts (of its mined weight).
 ONE_WAY_WEIGHT = 0.5
 # How alike a name and a word of the other language must sound (indexer.analysis.names.name_similarity).
 NAME_MIN_SIMILARITY = 0.8
