@@ -43,6 +43,8 @@ MIN_DICE = 0.15
 MIN_SHARED_PAIRS = 2
 # Decimals a stored translation weight keeps.
 WEIGHT_DIGITS = 4
+# (term, language) lookups a reader remembers: the words of recent queries, each with its pivots' and ways back.
+TRANSLATIONS_CACHED = 1 << 16
 
 # The lexicon is written once, into a new file a failed build deletes: no journal, and its indexes made last.
 # A term's translations into one language share a row (`targets`: term and weight joined by _FIELD, the
@@ -258,6 +260,9 @@ class LexiconReader:
     def __init__(self, generation: Path):
         self.file = ReadOnlyFile(Path(generation) / LEXICON)
         self.path, self.missing = self.file.path, self.file.missing
+        # A generation's lexicon never changes, and translating one word reads some terms many times (each way
+        # through a pivot, each translation's way back, each language of lang=all).
+        self._translations = lru_cache(maxsize=TRANSLATIONS_CACHED)(self._read_translations)
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
         """The rows of a query; none from a lexicon that is missing or unreadable (translation is a help: a
@@ -270,14 +275,17 @@ class LexiconReader:
             _warn_unreadable(self.path, str(error))
             return []
 
-    def translations(self, src_lang: str, term: str, tgt_lang: str) -> list[tuple[str, float]]:
+    def translations(self, src_lang: str, term: str, tgt_lang: str) -> tuple[tuple[str, float], ...]:
         """A term's mined translations into one language with their Model 1 weights, strongest first."""
+        return self._translations(src_lang, term, tgt_lang)
+
+    def _read_translations(self, src_lang: str, term: str, tgt_lang: str) -> tuple[tuple[str, float], ...]:
         rows = self._query(
             "SELECT targets FROM translations WHERE src_lang = ? AND src_term = ? AND tgt_lang = ?",
             (src_lang, term, tgt_lang),
         )
         found = [item.split(_FIELD) for (targets,) in rows for item in targets.split(_ITEM)]
-        return [(target, float(dice)) for target, dice in found]
+        return tuple((target, float(weight)) for target, weight in found)
 
     def translated_anywhere(self, src_lang: str, term: str) -> list[str]:
         """A term's mined translations into every other language, terms only: a name's are its other spellings."""

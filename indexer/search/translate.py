@@ -209,7 +209,7 @@ def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
             spelling = max(
                 spelling_similarity(word, spelled)
                 for word in (surface, term)
-                for spelled in (candidate, *lexicon.translated_anywhere(target, candidate))
+                for spelled in {candidate, *lexicon.translated_anywhere(target, candidate)}
             )
             alike.append((candidate, similarity * exactness + SPELLING_WEIGHT * spelling))
     alike.sort(key=lambda pair: (-pair[1], pair[0]))
