@@ -1,11 +1,13 @@
 """What narrowing costs a search: facets, story collapse and date sort against the plain search, in one run.
 
-    .venv/bin/python -m bench.narrowing [--samples 240]
+    .venv/bin/python -m bench.narrowing [--samples 240] [--passages 100000]
 
-Builds the bundled seeds into a temporary index, then times `indexer.search` (the library, no HTTP)
+Builds the bundled seeds (or, with --passages, bench.performance's synthetic dated corpus of that many
+passages) into a temporary index, then times `indexer.search` (the library, no HTTP)
 over the judged question set's queries (bench/data/questions, keyword and question kinds alike): each
 query in turn is timed in every cell, `--samples` queries in all, after a warm-up. Writes bench/results/narrowing.md:
-median and p95 per cell and their ratio to the plain search measured in the same run.
+median and p95 per cell and their ratio to the plain search measured in the same run
+(bench/results/narrowing-100k.md for --passages 100000).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.performance import sample_sentences, write_synthetic_corpus
 from indexer import build_index, open_any_index_set, search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,11 +54,18 @@ def percentile(values: list[float], share: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.narrowing", description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=240)
+    parser.add_argument("--passages", type=int, help="search a synthetic dated corpus of this many passages")
     args = parser.parse_args(argv)
     words = queries()
     with tempfile.TemporaryDirectory() as folder:
-        build_index(Path(folder), [ROOT / "seeds"])
-        index_set = open_any_index_set(Path(folder))
+        corpus, described = ROOT / "seeds", "seeds/"
+        if args.passages:
+            corpus = Path(folder) / "corpus"
+            corpus.mkdir()
+            size = write_synthetic_corpus(corpus, args.passages, sample_sentences())
+            described = f"{size['passages']:,} synthetic dated passages (bench.performance's corpus)"
+        build_index(Path(folder) / "index", [corpus])
+        index_set = open_any_index_set(Path(folder) / "index")
         for query in words[:20]:  # warm-up: analyzers, columns, passage tables
             search(index_set, query, lang="all", facets=True)
         times: dict[str, list[float]] = {name: [] for name, _ in CELLS}
@@ -67,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = [(name, statistics.median(times[name]), percentile(times[name], 0.95)) for name, _ in CELLS]
     base_median, base_p95 = rows[0][1], rows[0][2]
     lines = [
-        f"# Narrowing costs (library search over seeds/, n={args.samples} per cell, {len(words)} queries cycled)",
+        f"# Narrowing costs (library search over {described}, n={args.samples} per cell, {len(words)} queries cycled)",
         "",
         "Timed on a shared 2-core machine under load from other work: ratios within this run are what count.",
         "",
@@ -76,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         *(f"| {n} | {m:.2f} | {p:.2f} | {m / base_median:.2f} | {p / base_p95:.2f} |" for n, m, p in rows),
     ]
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "narrowing.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    name = f"narrowing-{args.passages // 1000}k.md" if args.passages else "narrowing.md"
+    (RESULTS / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0
 

@@ -31,6 +31,7 @@ MIN_SAMPLES = 200
 KINDS = {
     "correct": ("word", None),
     "misspelled": ("misspelled", None),
+    "misspelled twice": ("misspelled twice", None),
     "midway": ("midway", None),
     "initials": ("initials", None),
     "keyboard": ("keyboard", None),
@@ -128,8 +129,8 @@ def kiwi_typo_model(words: list[dict]) -> dict[str, list[bool]]:
     }
 
 
-def share(values: list[bool]) -> str:
-    return f"{sum(values) / len(values):.2f}" if values else "–"
+def share(values: list[bool], digits: int = 2) -> str:
+    return f"{sum(values) / len(values):.{digits}f}" if values else "–"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -189,12 +190,15 @@ def correction_lines(revised, kiwi, questions) -> list[str]:
     lines += [
         "",
         "Reach into whole-word queries: the share of the judged question set's queries (bench/data/questions/, "
-        "questions and keywords) in which some word was revised.",
+        "questions and keywords) in which some word was revised, beside the baseline's when given.",
         "",
-        "| lang | queries | n | revised |",
-        "|---|---|---|---|",
+        "| lang | queries | n | revised | baseline revised |",
+        "|---|---|---|---|---|",
     ]
-    lines += [f"| {lang} | {variant} | {len(v)} | {share(v)} |" for (lang, variant), v in sorted(questions.items())]
+    lines += [
+        f"| {lang} | {variant} | {len(v)} | {share(v, 3)} | {share(b, 3) if b else ''} |"
+        for (lang, variant), (v, b) in sorted(questions.items())
+    ]
     return lines
 
 
@@ -223,12 +227,13 @@ def main() -> None:
         suggested = suggestions(base, words)
         samples = latency(base, words)
         questions = question_revisions(base)
-    baseline = None
+    baseline, baseline_questions = None, {}
     if args.baseline_root:
         with seeds_index(args.baseline_root) as index_dir, serving(index_dir, root=args.baseline_root) as (base, _):
-            baseline = relevance(base, words)[0]
+            baseline, baseline_questions = relevance(base, words)[0], question_revisions(base)
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    report_text = report(words, found, revised, suggested, samples, kiwi_typo_model(words), questions, baseline)
+    reach = {key: (values, baseline_questions.get(key, [])) for key, values in questions.items()}
+    report_text = report(words, found, revised, suggested, samples, kiwi_typo_model(words), reach, baseline)
     args.results.write_text(report_text, encoding="utf-8")
     print(args.results.read_text(encoding="utf-8"))
 

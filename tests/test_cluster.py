@@ -126,6 +126,9 @@ def test_cluster_answers_equal_a_single_process_search_over_the_same_shards(clus
             assert answer_without_timing(got) == answer_without_timing(expected), (query, per)
             assert consistent_totals(got, expected), (query, per)
     assert search(cluster_set, "library", lang="all")["hits"] == search(reference, "library", lang="all")["hits"]
+    for query in ("police", "정부 경찰"):  # undated: each date's passages in the order of their scores
+        got, expected = (search(where, query, sort="date", limit=20)["hits"] for where in (cluster_set, reference))
+        assert got == expected and len(got) > 1, query
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -197,3 +198,19 @@ def test_an_index_written_by_an_earlier_setu_is_refused_with_what_to_do(writable
     client = create_app({"INDEX_DIR": str(writable_index), "TESTING": True}).test_client()
     answer = client.get("/api/v1/search", query_string={"q": "police"})
     assert answer.status_code == 503 and "earlier version of Setu" in answer.get_json()["error"]["message"]
+
+
+def test_the_inputs_a_build_skipped_stay_reported_after_add_and_remove(tmp_path):
+    corpus, update = tmp_path / "corpus", tmp_path / "update"
+    corpus.mkdir()
+    update.mkdir()
+    (corpus / "good.txt").write_text("Bridge opens\nThe new bridge opened on Monday.\n", encoding="utf-8")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (update / "later.txt").write_text("Ferry returns\nThe night ferry runs again.\n", encoding="utf-8")
+    (update / "empty.txt").write_bytes(b"")
+    index_dir = tmp_path / "index"
+    build_index(index_dir, [corpus])
+    add_articles(index_dir, [update])
+    remove_articles(index_dir, ["good"])
+    skipped = {Path(problem["path"]).name for problem in index_stats(index_dir)["problems"]}
+    assert skipped == {"binary.txt", "empty.txt"}  # the build's, then the add's; the remove skipped nothing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.languages import UnknownLanguage, canonical_language, detect_language, english_name, native_name
+from indexer.languages import Detection, UnknownLanguage, canonical_language, detect_language, english_name, native_name
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,13 @@ def test_detection_trusts_the_script_then_statistics(text, lang, how):
 @pytest.mark.parametrize("text", ["ANH PHUONG", "MWP", "12", "", "!!!"])
 def test_short_or_letterless_text_is_unsure(text):
     assert detect_language(text).how == "unsure"
+    assert detect_language(text, guess_when_unsure=False) == Detection(None, "unsure")
+
+
+def test_a_short_latin_word_gets_a_guess_only_when_asked_for_one():
+    assert detect_language("shark").lang is not None  # langdetect's guess (Somali), marked unsure
+    assert detect_language("shark", guess_when_unsure=False).lang is None
+    assert detect_language("사회복지", guess_when_unsure=False) == Detection("ko", "script")
 
 
 def test_detection_is_repeatable():

@@ -7,10 +7,12 @@ the expected counts are read off that corpus by hand.
 from __future__ import annotations
 
 import html
+import json
 import unicodedata
 
 import pytest
 
+from indexer import build_index
 from indexer.search.snippets import SNIPPET_COLUMNS, columns, sentence_spans, snippet_span
 from search_app import create_app
 
@@ -141,3 +143,43 @@ def test_a_long_sentence_is_cut_at_whole_words_and_whole_letters():
     assert start <= at < end and columns(shown) <= SNIPPET_COLUMNS
     assert shown.split(" ")[0] in words and shown.split(" ")[-1] in words
     assert not unicodedata.category(shown[0]).startswith("M")
+
+
+ARCHIVE_ARTICLES = 80  # more than the ranking scores by relevance (RERANK_DEPTH and its margin)
+
+
+@pytest.fixture(scope="module")
+def archive_client(tmp_path_factory):
+    """An archive of many old stories about ferries, each saying "ferry" often, and two newer ones saying it once
+    in a long paragraph about something else: the newest hold every word, but rank last by relevance."""
+    folder = tmp_path_factory.mktemp("archive")
+    stories = [
+        {"id": f"old-{n}", "lang": "en", "published": f"2019-{1 + n % 12:02d}-{1 + n % 28:02d}",
+         "title": f"Ferry news number {n}", "paragraphs": [f"The ferry, the ferry and the ferry again: item {n}."]}
+        for n in range(ARCHIVE_ARTICLES)
+    ]  # fmt: skip
+    filler = "The council met for hours on the budget, the schools, the roads and the parks of the town. " * 6
+    stories += [
+        {"id": "newest", "lang": "en", "published": "2024-06-02", "title": "Town budget debated",
+         "paragraphs": [filler + "A ferry strike was mentioned once."]},
+        {"id": "newer", "lang": "en", "published": "2024-05-30", "title": "Council evening",
+         "paragraphs": [filler + "One speaker came by ferry."]},
+    ]  # fmt: skip
+    (folder / "archive.jsonl").write_text("\n".join(json.dumps(s) for s in stories) + "\n", encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("archive-index")
+    build_index(index_dir, [folder])
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+
+
+def test_sort_by_date_finds_the_newest_of_every_match_not_only_of_the_best_ranked(archive_client):
+    by_relevance = searched(archive_client, q="ferry", lang="en", limit=100)["hits"]
+    assert "newest" not in [hit["doc_id"] for hit in by_relevance[:60]]  # it ranks last: 81st or 82nd
+    hits = searched(archive_client, q="ferry", lang="en", sort="date", limit=3)["hits"]
+    assert [hit["doc_id"] for hit in hits[:2]] == ["newest", "newer"]
+
+
+def test_sort_by_date_lists_every_word_matches_before_some_word_ones(archive_client):
+    hits = searched(archive_client, q="ferry strike", lang="en", sort="date", limit=5)["hits"]
+    assert hits[0]["doc_id"] == "newest"  # the one article saying both words
+    rest = [hit["published"] for hit in hits[1:]]
+    assert len(rest) == 4 and rest == sorted(rest, reverse=True) and "2024-06-02" not in rest

@@ -4,12 +4,14 @@ romanized Bengali), on the session index of tests/data and seeds/."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from indexer import add_articles, remove_articles, search, suggest
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import initials, keys_from_latin, keystrokes
+from indexer.build.pipeline import build_index
 from indexer.corpus import read_corpus
 from indexer.documents import Article
 from indexer.engine.index_set import open_index_set
@@ -20,6 +22,7 @@ from .test_api import validate
 
 SOCIAL_WORK_KO = "001_e7969bfd07bd7312"
 SOCIAL_WORK_BN = "000_aaa99257ef590384"
+CLINIC = Path(__file__).parent / "searchbox"
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +166,97 @@ def test_an_english_word_the_index_lacks_is_not_read_as_korean_or_bengali(index_
     answer = search(index_set, query)
     assert answer["lang"]["used"] == "en"
     assert all(r["lang"] == "en" for r in answer.get("revised_words", []))
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory):
+    """An index of tests/searchbox: a slip left once beside the word it spoils, and phrases of two articles."""
+    index_dir = tmp_path_factory.mktemp("clinic")
+    build_index(index_dir, [CLINIC])
+    return open_index_set(index_dir)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "article"),
+    [
+        ("dissarmamant", "disarmament", "cnbc.com.6769-en"),  # a doubled s, a for e
+        ("Huricaine", "hurricane", "abcnews.306815-en"),  # a dropped r, an added i
+        ("maskulinaty", "masculinity", "dailymail.co.uk.298738-en"),  # k for c, a for i
+    ],
+)
+def test_a_long_latin_word_two_slips_off_is_searched_as_what_was_meant(index_set, typed, meant, article):
+    answer = search(index_set, typed, "en")
+    assert answer["did_you_mean"] == meant
+    assert answer["revised_words"][0]["because"] == "spelling"
+    assert article in [hit["doc_id"] for hit in answer["hits"]]
+
+
+@pytest.mark.parametrize("word", ["rename", "celebs", "sketch"])  # words the index lacks, two edits from others
+def test_a_short_latin_word_is_not_taken_for_two_slips(index_set, word):
+    assert "did_you_mean" not in search(index_set, word, "en")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "article"),
+    [("hospitel", "hospital", "clinic-en-1"), ("쓰나비", "쓰나미", "clinic-ko-1"), ("হাশপাতাল", "হাসপাতাল", "clinic-bn-1")],
+)
+def test_a_rare_slip_beside_a_common_word_is_searched_as_both_itself_first(clinic, typed, meant, article):
+    answer = search(clinic, typed)
+    assert answer["hits"][0]["doc_id"] == article  # the word as typed ranks first ...
+    assert len(answer["hits"]) == 4  # ... and the common word's other articles follow
+    assert answer["searched_for"] == f"{typed} OR {meant}"
+    assert answer["did_you_mean"] == meant
+
+
+def test_a_slip_the_ntrex_korean_text_holds_is_searched_as_the_word_it_spoils(client):
+    data = validate(client.get("/api/v1/search?q=쓰나비&lang=ko"), "/api/v1/search")
+    assert data["did_you_mean"] == "쓰나미"  # 쓰나비 is once in nytimes.184837-ko, whose headline writes 쓰나미
+    assert data["revised_words"][0]["because"] == "rare"
+    assert [hit["doc_id"] for hit in data["hits"]][0] == "nytimes.184837-ko"
+    assert len(data["hits"]) > 1
+    page = client.get("/?q=쓰나비&lang=ko").get_data(as_text=True)
+    assert "so this also searched for: 쓰나비 OR 쓰나미" in page
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [
+        ("교회", "ko"),  # church, one jamo from the commoner 기회 (chance), which its articles do not write
+        ("농부", "ko"),  # farmer, beside 동부 (east)
+        ("farmer", "en"),  # beside former
+        ("schools", "en"),  # beside school, which its own stem finds
+    ],
+)
+def test_a_rare_real_word_is_searched_as_typed(index_set, word, lang):
+    answer = search(index_set, word, lang)
+    assert answer["hits"]
+    assert "revised_words" not in answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "phrase", "lang", "commoner_word"),
+    [
+        ("social wo", "social work", "en", "social would"),
+        ("사회복지 세", "사회복지 센터", "ko", "사회복지 세계"),  # the second word's last syllable typed midway
+        ("사회복지 센", "사회복지 센터", "ko", "사회복지 센터를"),
+        ("সমাজকর্ম দি", "সমাজকর্ম দিবস", "bn", "সমাজকর্ম দিন"),
+    ],
+)
+def test_a_phrase_two_articles_hold_is_suggested_before_commoner_words(clinic, typed, phrase, lang, commoner_word):
+    found = suggest(clinic, typed)["suggestions"]
+    assert found[0] == {"text": phrase, "lang": lang, "count": 2}
+    assert commoner_word in [s["text"] for s in found[1:]]
+
+
+def test_phrases_follow_add_and_remove(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(index_dir, [CLINIC])
+    remove_articles(index_dir, ["clinic-ko-2"])  # 사회복지 센터 is left in one article: no longer a phrase
+    assert suggest(open_index_set(index_dir), "사회복지 세")["suggestions"][0]["text"] == "사회복지 세계"
+    more = tmp_path / "more.jsonl"
+    more.write_text(
+        '{"id": "ko-new", "lang": "ko", "title": "사회복지 센터 새 단장", "paragraphs": ["새로 열었다."]}\n'
+    )
+    add_articles(index_dir, [more, CLINIC])  # the removed article back, and a new one: three articles
+    first = suggest(open_index_set(index_dir), "사회복지 세")["suggestions"][0]
+    assert (first["text"], first["count"]) == ("사회복지 센터", 3)

@@ -59,6 +59,10 @@ class InProcess(Executor):
     def write(self, article: Article, replace: bool = False) -> None:
         self.writers.write(article, replace)
 
+    def delete(self, doc_id: str) -> bool:
+        """Delete an article from the copied generation; False when no language holds it."""
+        return self.writers.delete(doc_id)
+
     def commit(self, meanwhile: Callable[[], None]) -> None:
         meanwhile()  # one process has nothing to overlap it with
         self.writers.commit()

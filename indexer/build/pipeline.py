@@ -19,7 +19,6 @@ from indexer.analysis import SETU
 from indexer.build.executors import Executor, InProcess, PerLanguageProcesses
 from indexer.corpus import CorpusInput, find_inputs
 from indexer.documents import Problem
-from indexer.engine.writing import LanguageWriters, count_languages
 from indexer.generations import (
     IndexDirError,
     discard_generation,
@@ -87,24 +86,7 @@ def add_articles(
 
 def remove_articles(index_dir: Path, ids: Iterable[str]) -> WriteReport:
     """Delete the articles with these ids from every language's index."""
-    started = time.perf_counter()
-    index_dir = Path(index_dir)
-    with writer_lock(index_dir):
-        current = _require_unsharded(served_generation(index_dir))
-        partial = new_generation(index_dir, copy_from=current)
-        writers = LanguageWriters(partial, _analysis_of(current))
-        alignments = LinkWriter(partial)
-        report = WriteReport()
-        with _undone_on_failure(partial, alignments, writers):
-            for doc_id in ids:
-                deleted = writers.delete(doc_id)
-                alignments.remove(doc_id)
-                (report.removed if deleted else report.not_found).append(doc_id)
-            writers.commit()
-            alignments.finish()
-            report.problems = read_manifest(current).get("problems", [])
-            report.languages = count_languages(partial)
-            return _publish(index_dir, partial, report, started, writers.analysis)
+    return write_generation(index_dir, [], InProcess, None, copy_current=True, removed=ids)
 
 
 def write_generation(
@@ -115,10 +97,11 @@ def write_generation(
     copy_current: bool = False,
     progress: ProgressCallback | None = None,
     inputs_found: Callable[[list[CorpusInput]], None] | None = None,
+    removed: Iterable[str] = (),
 ) -> WriteReport:
     """The one pipeline: read → write (analysis included) → align → publish a new generation, fresh or a copy of
-    the current one to change (`copy_current`, whose analysis it keeps); `executor` says where articles are
-    read and written."""
+    the current one to change (`copy_current`, whose analysis and skipped inputs it keeps, less the articles
+    `removed`); `executor` says where articles are read and written."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     inputs, problems = find_inputs(paths)
@@ -131,7 +114,11 @@ def write_generation(
         alignments = LinkWriter(partial_generation)  # paragraph links, candidates, related-coverage keys
         writers = executor(partial_generation, analysis, alignments)
         report = WriteReport(problems=problems)
+        earlier = read_manifest(current).get("problems", []) if current else []
         with _undone_on_failure(partial_generation, alignments, writers):
+            for doc_id in removed:
+                (report.removed if writers.delete(doc_id) else report.not_found).append(doc_id)
+                alignments.remove(doc_id)
             for item in writers.read(_reporting_progress(inputs, progress)):
                 if isinstance(item, Problem):
                     report.problems.append(item)
@@ -144,7 +131,8 @@ def write_generation(
             writers.commit(meanwhile=alignments.align)  # the parent aligns while workers still write
             alignments.save()
             report.languages = writers.languages(partial_generation)
-            return _publish(index_dir, partial_generation, report, started, analysis, writers.layout())
+            layout = writers.layout()
+            return _publish(index_dir, partial_generation, report, started, analysis, earlier, layout)
 
 
 @contextmanager
@@ -182,11 +170,12 @@ def _analysis_of(generation: Path) -> str:
 
 
 def _publish(
-    index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str, layout: dict | None = None
+    index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str, earlier: list, layout: dict
 ) -> WriteReport:
+    """Mine the lexicon, then publish with the inputs skipped, those a changed generation had included."""
     report.lexicon = mine_lexicon(partial)  # from the links just saved: every build, add and remove
     report.seconds = round(time.perf_counter() - started, 3)
-    manifest = make_manifest(analysis, report.languages, report.problems, **(layout or {}))
+    manifest = make_manifest(analysis, report.languages, [*earlier, *report.problems], **layout)
     report.generation = publish_generation(index_dir, partial, manifest).name
     return report
 

@@ -60,9 +60,11 @@ class ShardSearcher:
                 frequencies[fieldname, text] = self.reader.doc_frequency(fieldname, text)
         return frequencies
 
-    def best_candidates(self, plan: QueryPlan, statistics: dict | None, depth: int, per: str) -> CandidateList:
+    def best_candidates(
+        self, plan: QueryPlan, statistics: dict | None, depth: int, per: str, newest: bool = False
+    ) -> CandidateList:
         """The shard's candidates, ranked as one index ranks (with `statistics`, or its own when None)."""
-        return rank_passages(searcher_of(self.reader, statistics), plan, depth, per)
+        return rank_passages(searcher_of(self.reader, statistics), plan, depth, per, newest)
 
 
 class ClusterIndexSet(ShardedIndexSet):
@@ -104,7 +106,7 @@ class ClusterIndexSet(ShardedIndexSet):
         return {shard: [next(handles) for _ in range(copies)] for shard in shards}
 
     def rank_candidates(
-        self, plans: dict[str, QueryPlan], depth: int, per: str
+        self, plans: dict[str, QueryPlan], depth: int, per: str, newest: bool = False
     ) -> tuple[list[CandidateList], list[str]]:
         """Each language's candidates over all its shards, as one index of the language ranks them, and the
         shards that did not answer (the search front orders them and shows the page)."""
@@ -112,7 +114,11 @@ class ClusterIndexSet(ShardedIndexSet):
         shards = [(lang, k) for lang, plan in plans.items() if plan.clauses for k in range(self.shards(lang))]
         found = self._ask(shards, "term_statistics", lambda s: (plans[s[0]],), missing)
         scoring = {lang: self._language_statistics(lang, found) for lang in plans}
-        answers = self._ask(shards, "best_candidates", lambda s: (plans[s[0]], scoring[s[0]], depth, per), missing)
+
+        def ranking_arguments(shard: ShardKey) -> tuple:
+            return plans[shard[0]], scoring[shard[0]], depth, per, newest
+
+        answers = self._ask(shards, "best_candidates", ranking_arguments, missing)
         missing.update(s for s in shards if s not in answers)
         lists = [self._merge(lang, answers) for lang in plans]
         return lists, [shard_folder(Path(), *s).as_posix() for s in sorted(missing)]

@@ -8,7 +8,9 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
+from whoosh import sorting
 from whoosh.collectors import CollapseCollector, FilterCollector, TopCollector
 
 from indexer.engine.queries import Query
@@ -73,6 +75,34 @@ def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, 
     results = outer.results()
     total = len(collapse.lists) if collapse is not None else top.total  # what was seen: every match when exact
     return TopMatches(list(results.items()), total, top.saw_every_match())
+
+
+def articles_matching(searcher, query: Query, limit: int) -> set[str]:
+    """The articles (doc_id) of the first `limit` passages matching `query`, unscored."""
+    ids = column(searcher.reader(), "doc_id")
+    return {ids[docnum] for docnum in islice(searcher.docs_for_query(query), limit)}
+
+
+def count_matching(searcher, query: Query, limit: int) -> int:
+    """How many passages match `query`, counted up to `limit`."""
+    return sum(1 for _ in islice(searcher.docs_for_query(query), limit))
+
+
+def newest_matches(searcher, query: Query, limit: int, collapse_field: str | None, restriction: Query | None):
+    """The `limit` newest passages matching `query` (and `restriction`), by their `published` column, undated
+    ones last and one date's best-scoring first; with `collapse_field`, each value's best-scoring passage.
+    Every match is sorted (Whoosh's sorting collector), so none is missed the way a top-k search by score
+    would; the score breaks ties so that shards keep the passages one index would."""
+    results = searcher.search(
+        query,
+        limit=limit,
+        sortedby=[sorting.FieldFacet("published", reverse=True), sorting.ScoreFacet()],
+        filter=restriction,
+        collapse=collapse_field,
+        collapse_order=sorting.ScoreFacet() if collapse_field else None,
+        terms=False,
+    )
+    return [docnum for docnum, _ in results.items()]
 
 
 def walk(matcher, docnums: list[int]) -> Iterator[int]:

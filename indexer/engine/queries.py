@@ -28,9 +28,11 @@ def any_of(queries: Sequence[Query]) -> Query:
     return DefaultOr(list(queries))
 
 
-def all_of(queries: Sequence[Query]) -> Query:
-    """Passages matching every one of `queries`."""
-    return q.And(list(queries))
+def all_of(queries: Sequence[Query], boost: float = 1.0) -> Query:
+    """Passages matching every one of `queries`, their score times `boost`."""
+    if len(queries) == 1 and boost != 1.0:  # Whoosh's And of one query matches with that query's own matcher,
+        return queries[0].with_boost(queries[0].boost * boost)  # leaving the And's boost unapplied
+    return q.And(list(queries), boost=boost)
 
 
 def in_sequence(queries: Sequence[Query]) -> Query:

@@ -24,8 +24,18 @@ from pathlib import Path
 
 from indexer.analysis import STEM, WORD, Token
 from indexer.analysis.hangul import initials, is_initials, keystrokes
-from indexer.analysis.spelling import deletions, one_edit_apart, romanized_key, sound
+from indexer.analysis.spelling import (
+    MIN_TWO_EDIT_LENGTH,
+    allows_two_edits,
+    deletions,
+    one_edit_apart,
+    romanized_key,
+    similarity,
+    sound,
+    within_two_edits,
+)
 from indexer.documents import Article
+from indexer.engine.phrases import PHRASE_SCHEMA, apply_phrase_changes, listed_phrases, phrase_completions, text_phrases
 from indexer.generations import ReadOnlyFile
 
 FILE_PATTERN = "vocabulary-{}.sqlite"
@@ -36,6 +46,9 @@ MIN_WORD_LENGTH = 2
 MIN_CORRECTED_SOUND = 5
 # Completions of one prefix ranked at most (in key order): bounds the cost of a one-letter prefix.
 MAX_SCANNED = 5000
+# Where the Latin script's letters end (before IPA) and where Latin Extended Additional lies: a sound starting
+# in these ranges is a Latin word, which may be corrected two edits away.
+_LATIN_SOUNDS = "unicode(sound) < 0x250 OR unicode(sound) BETWEEN 0x1e00 AND 0x1eff"
 _LETTER = re.compile(r"[^\W\d_]")
 _LAST = "\U0010ffff"
 
@@ -78,8 +91,12 @@ def article_words(lang: str, analyzed: Iterable[list[Token]]) -> tuple[set[str],
                 words.add(part)
                 if part:
                     endings.add(surface[0][len(part) :])
-    words = {word for word in words if len(word) >= MIN_WORD_LENGTH and _LETTER.search(word)}
-    return words, endings - {""}
+    return {word for word in words if is_word(word)}, endings - {""}
+
+
+def is_word(text: str) -> bool:
+    """Whether the vocabulary keeps `text`: MIN_WORD_LENGTH characters or more, a letter among them."""
+    return len(text) >= MIN_WORD_LENGTH and _LETTER.search(text) is not None
 
 
 def nominal_part(word: str, stems: list[str]) -> str:
@@ -103,12 +120,16 @@ class VocabularyWriter:
         self._dbs: dict[str, sqlite3.Connection] = {}
         self._changes: dict[str, Counter] = {}
         self._endings: dict[str, Counter] = {}
+        self._phrases: dict[str, Counter] = {}
 
     def add(self, article: Article, tokens_of: Callable[[str], list[Token]]) -> None:
-        """Count the article's words (from the tokens its passages were indexed with), replacing any it had."""
+        """Count the article's words and phrases (from the tokens its passages were indexed with), replacing any
+        it had."""
         lang = article.lang
-        words, endings = article_words(lang, (tokens_of(text) for text in (article.title, *article.paragraphs)))
-        self._count(lang, article.id, {"words": sorted(words), "endings": sorted(endings)})
+        analyzed = [(text, tokens_of(text)) for text in (article.title, *article.paragraphs)]
+        words, endings = article_words(lang, (tokens for _, tokens in analyzed))
+        phrases = set().union(*(text_phrases(lang, text, tokens, is_word, nominal_part) for text, tokens in analyzed))
+        self._count(lang, article.id, {"words": sorted(words), "endings": sorted(endings), "phrases": sorted(phrases)})
 
     def merge(self, lang: str, path: Path) -> None:
         """Count every article another writer listed in `path` (a shard's vocabulary), then delete that file."""
@@ -127,6 +148,7 @@ class VocabularyWriter:
         )
         self._changes[lang].update(listed["words"])
         self._endings[lang].update(listed["endings"])
+        self._phrases[lang].update(listed_phrases(listed))
 
     def remove(self, doc_id: str) -> None:
         """Uncount a removed article's words, in whichever language holds it."""
@@ -144,6 +166,7 @@ class VocabularyWriter:
                     db.execute("INSERT OR IGNORE INTO endings VALUES (?, 0)", (ending,))
                     db.execute("UPDATE endings SET articles = articles + ? WHERE ending = ?", (change, ending))
             db.execute("DELETE FROM endings WHERE articles <= 0")
+            apply_phrase_changes(db, self._phrases[lang], lambda phrase, lang=lang: typed_form(lang, phrase))
             db.commit()
         self.close()
 
@@ -168,6 +191,7 @@ class VocabularyWriter:
             listed = json.loads(row[0])
             self._changes[lang].subtract(listed["words"])
             self._endings[lang].subtract(listed["endings"])
+            self._phrases[lang].subtract(listed_phrases(listed))
 
     def _languages(self) -> list[str]:
         on_disk = {
@@ -179,9 +203,12 @@ class VocabularyWriter:
         if lang not in self._dbs:
             self._dbs[lang] = sqlite3.connect(self.generation / FILE_PATTERN.format(lang))
             # No journal, no syncs: a failed write discards its whole generation, and publishing syncs every file.
-            self._dbs[lang].executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+            self._dbs[lang].executescript(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA + PHRASE_SCHEMA
+            )
             self._changes[lang] = Counter()
             self._endings[lang] = Counter()
+            self._phrases[lang] = Counter()
         return self._dbs[lang]
 
 
@@ -222,6 +249,10 @@ class VocabularyReader:
             path.name[len("vocabulary-") : -len(".sqlite")]: ReadOnlyFile(path)
             for path in sorted(Path(generation).glob(FILE_PATTERN.format("*")))
         }
+        self._latin: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
+        self._latin_lock = threading.Lock()
+        self._article_counts: dict[str, int] = {}
+        self._with_phrases: dict[str, bool] = {}
 
     @property
     def languages(self) -> list[str]:
@@ -243,9 +274,31 @@ class VocabularyReader:
         )
         return rows
 
+    def phrases(self, lang: str, typed: str, limit: int) -> list[tuple[str, int]]:
+        """The phrases held by several articles whose typed form begins with `typed` (indexer.engine.phrases),
+        most articles first; none in a generation written before phrases were counted."""
+        if lang not in self._with_phrases:
+            found = self._rows(lang, "SELECT 1 FROM sqlite_master WHERE name = 'phrases'", ())
+            self._with_phrases[lang] = bool(found)
+        if not self._with_phrases[lang]:
+            return []
+        return phrase_completions(lambda sql, parameters: self._rows(lang, sql, parameters), typed, limit)
+
     def has(self, lang: str, word: str) -> bool:
         """Whether `word` is a surface word of some article in `lang`."""
         return bool(self._rows(lang, "SELECT 1 FROM words WHERE word = ?", (word,)))
+
+    def articles(self, lang: str, word: str) -> int:
+        """How many of `lang`'s articles hold `word` (0 for a word the vocabulary lacks)."""
+        rows = self._rows(lang, "SELECT articles FROM words WHERE word = ?", (word,))
+        return rows[0][0] if rows else 0
+
+    def article_count(self, lang: str) -> int:
+        """How many articles `lang`'s vocabulary counts, read once per generation."""
+        if lang not in self._article_counts:
+            rows = self._rows(lang, "SELECT count(*) FROM article_words", ())
+            self._article_counts[lang] = rows[0][0] if rows else 0
+        return self._article_counts[lang]
 
     def is_ending(self, lang: str, text: str) -> bool:
         """Whether `text` follows a nominal part in some word of `lang` (a Korean particle or ending: 에서, 를)."""
@@ -282,6 +335,33 @@ class VocabularyReader:
         found.pop(word, None)
         ranked = sorted(found.values(), key=lambda row: (row[2] != key, -row[1], row[0]))
         return [(text, articles) for text, articles, _ in ranked[:limit]]
+
+    def two_edits_away(self, lang: str, word: str, limit: int) -> list[tuple[str, int]]:
+        """Other words two edits (or one) from a long Latin `word`, most `similarity` first, then by articles; []
+        for a word `allows_two_edits` rules out."""
+        key = sound(lang, word)
+        if not allows_two_edits(key):
+            return []
+        keys, words = self._latin_words(lang)
+        found = [
+            (-similarity(key, keys[n], edits), -words[n][1], words[n][0])
+            for n, edits in within_two_edits(key, keys)
+            if keys[n] != key
+        ]
+        return [(text, -negated) for _, negated, text in sorted(found)[:limit]]
+
+    def _latin_words(self, lang: str) -> tuple[list[str], list[tuple[str, int]]]:
+        """The sounds of the language's Latin words long enough to be two edits from a correctable word, and
+        those words with their article counts; read once per generation."""
+        with self._latin_lock:
+            if lang not in self._latin:
+                rows = self._rows(
+                    lang,
+                    f"SELECT sound, word, articles FROM words WHERE length(sound) >= ? AND ({_LATIN_SOUNDS})",
+                    (MIN_TWO_EDIT_LENGTH - 2,),
+                )
+                self._latin[lang] = [row[0] for row in rows], [(row[1], row[2]) for row in rows]
+            return self._latin[lang]
 
 
 _READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

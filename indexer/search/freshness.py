@@ -1,5 +1,8 @@
 """Dates in the order of results: newest first (`sort=date`), or a preference for recent news (`recency`).
 
+`sort=date` lists every passage holding all the query's words newest first, however many match (the
+ranking collects them by date: ranking.rank_passages), then the best-ranked passages holding only some.
+
 `recency=N` multiplies each hit's score by a decay on its age, Elasticsearch's `exp` decay with a floor:
 
     weight = RECENCY_FLOOR + (1 - RECENCY_FLOOR) * 0.5 ** (age_days / N)
@@ -14,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from indexer.engine.collect import column
-from indexer.search.ranking import Candidate, CandidateList
+from indexer.search.ranking import SCORE_DIGITS, Candidate, CandidateList, shown_scores
 
 RELEVANCE, BY_DATE = "relevance", "date"
 SORT_CHOICES = (RELEVANCE, BY_DATE)
@@ -52,11 +55,14 @@ def recency_weight(dates: dict[tuple[str, int], str], half_life_days: float):
     return weight
 
 
-def newest_first(ordered: list[tuple[str, Candidate, float]], beside: list, dates: dict[tuple[str, int], str]):
-    """The ranked hits newest first, with the list `beside` them (empty, or one item per hit) in the same order;
-    hits of one date (and undated ones, last) keep their ranked order."""
-    at = sorted(range(len(ordered)), key=lambda n: dates.get((ordered[n][0], ordered[n][1].docnum)) or "", reverse=True)
-    return [ordered[n] for n in at], [beside[n] for n in at] if beside else []
+def newest_first(lists: list[CandidateList], dates: dict[tuple[str, int], str]) -> list[tuple[str, Candidate, float]]:
+    """Every language's candidates for `sort="date"`: those holding every query word first, then the best-ranked
+    ones holding some; each part newest first (undated last), one date's hits by score."""
+    entries = [entry for found in lists for entry in shown_scores(found.lang, found.candidates, len(lists) > 1)]
+    entries.sort(key=lambda entry: (-round(entry[2], SCORE_DIGITS), entry[0], entry[1].doc_id, entry[1].docnum))
+    entries.sort(key=lambda entry: dates.get((entry[0], entry[1].docnum)) or "", reverse=True)  # stable: ties kept
+    entries.sort(key=lambda entry: not entry[1].all_words)
+    return entries
 
 
 def _day(value: str | None) -> date | None:

@@ -63,7 +63,7 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     plans, translated = plan_languages(index_set, parsed, route, translate)
-    lists, missing = _rank(index_set, plans, offset + limit, per)
+    lists, missing = _rank(index_set, plans, offset + limit, per, sort == BY_DATE)
     collapse = collapse or default_collapse(route.langs, per)
     arranged = _arrange(index_set, lists, offset + limit, collapse, sort, recency)
     ordered, total, exact = arranged.entries, arranged.total, arranged.exact
@@ -100,23 +100,25 @@ def _arrange(index_set, lists: list[CandidateList], depth: int, collapse: str, s
     """The ranking's order (weighted by recency when asked), one entry per story when collapsed, newest first
     for `sort="date"`; with the total it counts and whether that total is exact."""
     dates = published_dates(index_set, lists) if recency or sort == BY_DATE else {}
-    ordered = order(lists, depth, recency_weight(dates, recency) if recency else None)
-    if collapse == STORY:
-        arranged = collapse_stories(index_set, ordered, lists)
-    else:
-        arranged = StoryOrder(ordered, [], all(found.exact for found in lists), sum(found.total for found in lists))
     if sort == BY_DATE:
-        arranged.entries, arranged.also_matched = newest_first(arranged.entries, arranged.also_matched, dates)
-    return arranged
+        ordered = newest_first(lists, dates)
+    else:
+        ordered = order(lists, depth, recency_weight(dates, recency) if recency else None)
+    if collapse == STORY:
+        return collapse_stories(index_set, ordered, lists)
+    return StoryOrder(ordered, [], all(found.exact for found in lists), sum(found.total for found in lists))
 
 
-def _rank(index_set, plans: dict[str, QueryPlan], depth: int, per: str) -> tuple[list[CandidateList], list[str]]:
-    """Each language's candidates, and the shards (if any) that did not answer."""
+def _rank(
+    index_set, plans: dict[str, QueryPlan], depth: int, per: str, newest: bool
+) -> tuple[list[CandidateList], list[str]]:
+    """Each language's candidates (the newest holding every word too, for a sort by date), and the shards (if
+    any) that did not answer."""
     elsewhere = getattr(index_set, "rank_candidates", None)
     if elsewhere is not None:
-        return elsewhere(plans, depth, per)
+        return elsewhere(plans, depth, per, newest)
     lists = []
     for lang, plan in plans.items():
         with index_set.searcher(lang) as searcher:
-            lists.append(rank_passages(searcher, plan, depth, per))
+            lists.append(rank_passages(searcher, plan, depth, per, newest))
     return lists, []

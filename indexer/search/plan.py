@@ -53,7 +53,15 @@ class QueryPlan:
         """Every clause as one disjunction, less the excluded passages; None when nothing can match."""
         if not self.clauses:
             return None
-        combined = eq.any_of([clause.query for clause in self.clauses])
+        return self._less_excluded(eq.any_of([clause.query for clause in self.clauses]))
+
+    def every_clause_query(self) -> Query | None:
+        """The passages matching every clause, less the excluded ones; None when nothing can match."""
+        if not self.clauses:
+            return None
+        return self._less_excluded(eq.all_of([clause.query for clause in self.clauses]))
+
+    def _less_excluded(self, combined: Query) -> Query:
         return eq.excluding(combined, self.excluded) if self.excluded is not None else combined
 
 
@@ -141,7 +149,7 @@ class _ClauseBuilder:
         if unit.kind == "phrase" and len(groups) > 1:
             sequences = [eq.in_sequence([_slot(field, group) for group in groups]) for field in SEARCH_FIELDS]
             return eq.any_of(sequences), joined
-        return eq.all_of([word_query(group) for group in groups]), joined
+        return eq.all_of([word_query(group) for group in groups], unit.weight), joined
 
 
 def word_query(tokens: list[Token]) -> Query:

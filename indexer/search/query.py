@@ -22,10 +22,12 @@ _DATE_RANGE = re.compile(rf"^(?P<start>{_DATE})?\.\.(?P<end>{_DATE})?$|^(?P<day>
 
 @dataclass(frozen=True)
 class Unit:
-    """One searchable piece: `kind` is "words" (text to analyze), "phrase" or "prefix"."""
+    """One searchable piece: `kind` is "words" (text to analyze), "phrase" or "prefix"; `weight` scales what
+    its words score (a correction searched beside the word as typed scores less, so exact matches rank first)."""
 
     kind: str
     text: str
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from indexer.engine.collect import column, matching, scores_of, term_positions, top_matches
+from indexer.engine.collect import column, matching, newest_matches, scores_of, term_positions, top_matches
 from indexer.engine.queries import expanded_terms
 from indexer.search.plan import SEARCH_FIELDS, QueryPlan
 
@@ -75,17 +75,35 @@ class CandidateList:
     terms: set[str] = field(default_factory=set)
 
 
-def rank_passages(searcher, plan: QueryPlan, depth: int, per: str) -> CandidateList:
+def rank_passages(searcher, plan: QueryPlan, depth: int, per: str, newest: bool = False) -> CandidateList:
     """The best max(depth, RERANK_DEPTH) passages and a margin (one per article with per="article"), each scored
-    for ordering."""
+    for ordering. With `newest` (a sort by date), the newest as many passages holding every clause, from
+    all their matches, take the place of the best ones that do."""
     query = plan.query()
     if query is None:
         return CandidateList(plan.lang)
     collapse_field = "doc_id" if per == PER_ARTICLE else None
-    top = top_matches(searcher, query, max(depth, RERANK_DEPTH) + CUT_MARGIN, collapse_field, plan.restriction)
+    kept = max(depth, RERANK_DEPTH) + CUT_MARGIN
+    top = top_matches(searcher, query, kept, collapse_field, plan.restriction)
     found = CandidateList(plan.lang, total=top.total, exact=top.exact, terms=query_terms(plan, searcher.reader()))
     found.candidates = _score(searcher, plan, top.scored)
+    if newest:
+        holding_all = _newest_candidates(searcher, plan, kept, collapse_field)
+        listed = {candidate.doc_id if collapse_field else candidate.docnum for candidate in holding_all}
+        found.candidates = holding_all + [
+            candidate
+            for candidate in found.candidates
+            if not candidate.all_words and (candidate.doc_id if collapse_field else candidate.docnum) not in listed
+        ]
     return found
+
+
+def _newest_candidates(searcher, plan: QueryPlan, depth: int, collapse_field: str | None) -> list[Candidate]:
+    """The newest `depth` passages holding every clause (one per article when collapsed), scored as the
+    best ones are."""
+    docnums = newest_matches(searcher, plan.every_clause_query(), depth, collapse_field, plan.restriction)
+    bm25 = scores_of(searcher, plan.query(), sorted(docnums))
+    return _score(searcher, plan, [(docnum, bm25[docnum]) for docnum in docnums])
 
 
 def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[Candidate]:
@@ -183,12 +201,9 @@ def order(lists: list[CandidateList], depth: int, weight=None) -> list[tuple[str
     each shown score (a recency preference: indexer.search.freshness).
     """
     ordered = []
-    normalize = len(lists) > 1
     for found in lists:
         by_bm25 = sorted(found.candidates, key=lambda c: (-round(c.bm25, SCORE_DIGITS), c.docnum))
-        kept = by_bm25[: max(depth, RERANK_DEPTH)]
-        best = max((c.score for c in kept), default=1.0) or 1.0
-        shown = [(found.lang, c, c.score / best if normalize else c.score) for c in kept]
+        shown = shown_scores(found.lang, by_bm25[: max(depth, RERANK_DEPTH)], len(lists) > 1)
         ordered += [(lang, c, score * weight(lang, c)) for lang, c, score in shown] if weight else shown
     ordered.sort(
         key=lambda item: (
@@ -200,3 +215,10 @@ def order(lists: list[CandidateList], depth: int, weight=None) -> list[tuple[str
         )
     )
     return ordered
+
+
+def shown_scores(lang: str, candidates: list[Candidate], normalize: bool) -> list[tuple[str, Candidate, float]]:
+    """A language's candidates with the score shown for each: scaled to its best when several languages are
+    listed together, so one index's larger scores do not bury another's."""
+    best = max((c.score for c in candidates), default=1.0) or 1.0
+    return [(lang, c, c.score / best if normalize else c.score) for c in candidates]

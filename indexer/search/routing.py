@@ -35,7 +35,7 @@ def route_query(text: str, requested: str, available: list[str]) -> Route:
             return Route(tuple(available), "all", detected, "requested")
         lang = canonical_language(requested)
         return Route((lang,) if lang in available else (), lang, detected, "requested")
-    detection = detect_language(text)
+    detection = detect_language(text, guess_when_unsure=False)  # an unsure route goes to every index
     sure = detection.how == "statistics" or (detection.how == "script" and dominant_script(text) in SCRIPT_LANGUAGE)
     if sure and detection.lang in available:
         return Route((detection.lang,), detection.lang, detection.lang, detection.how)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
+from itertools import accumulate
 
 import icu
 
@@ -29,12 +30,24 @@ _LOCAL = threading.local()
 
 def columns(text: str) -> int:
     """How wide `text` is drawn, in columns: wide (CJK) characters count two, combining marks none."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) == "Mn":
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return width
+    return sum(map(_char_columns, text))
+
+
+@lru_cache(maxsize=16384)
+def _char_columns(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) == "Mn":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+class _Widths:
+    """The columns of any slice of one text, from running totals (a snippet measures many slices)."""
+
+    def __init__(self, text: str):
+        self.running = [0, *accumulate(map(_char_columns, text))]
+
+    def __call__(self, start: int, end: int) -> int:
+        return self.running[end] - self.running[start]
 
 
 def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
@@ -56,19 +69,20 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
 def snippet_span(text: str, spans: list[tuple[int, int]], lang: str, budget: int = SNIPPET_COLUMNS) -> tuple[int, int]:
     """The part of `text` to show for a hit whose matches are `spans`: the best sentence, with its neighbour
     when both fit in `budget` columns, else a cut of the best sentence around its first match."""
-    if columns(text) <= budget:
+    width = _Widths(text)
+    if width(0, len(text)) <= budget:
         return 0, len(text)
     sentences = sentence_spans(text, lang)
     best = max(range(len(sentences)), key=lambda n: (_match_score(text, sentences[n], spans), -n))
     start, end = sentences[best]
     for neighbour in _neighbours(best, sentences, text, spans):
         wider = (min(start, neighbour[0]), max(end, neighbour[1]))
-        if columns(text[wider[0] : wider[1]]) <= budget:
+        if width(*wider) <= budget:
             start, end = wider
             break
-    if columns(text[start:end]) > budget:
+    if width(start, end) > budget:
         first = min((s for s, _ in spans if start <= s < end), default=start)
-        start, end = _cut_around(text, lang, start, end, first, budget)
+        start, end = _cut_around(text, lang, (start, end), first, budget, width)
     return _strip(text, start, end)
 
 
@@ -84,17 +98,21 @@ def _neighbours(best: int, sentences: list[tuple[int, int]], text: str, spans: l
     return sorted(around, key=lambda sentence: _match_score(text, sentence, spans) == (0, 0))
 
 
-def _cut_around(text: str, lang: str, start: int, end: int, first: int, budget: int) -> tuple[int, int]:
-    """Whole words of text[start:end] filling `budget` columns, starting a little before offset `first`."""
+def _cut_around(
+    text: str, lang: str, sentence: tuple[int, int], first: int, budget: int, width: _Widths
+) -> tuple[int, int]:
+    """Whole words of the sentence text[start:end] filling `budget` columns, starting a little before offset
+    `first`."""
+    start, end = sentence
     words = [(t.start + start, t.end + start) for t in _word_tokenizer(lang)(text[start:end])]
     if not words:
         return start, end
     lead = int(budget * LEAD_SHARE)
     at = next((n for n, (s, e) in enumerate(words) if e > first), 0)
-    while at > 0 and columns(text[words[at - 1][0] : first]) <= lead:
+    while at > 0 and width(words[at - 1][0], first) <= lead:
         at -= 1
     cut_start, last = words[at][0], at
-    while last + 1 < len(words) and columns(text[cut_start : words[last + 1][1]]) <= budget:
+    while last + 1 < len(words) and width(cut_start, words[last + 1][1]) <= budget:
         last += 1
     return cut_start, end if last == len(words) - 1 else words[last][1]  # the sentence's own stop, if reached
 

@@ -38,17 +38,29 @@ def suggest(index_set, text: str, lang: str = "auto", limit: int = DEFAULT_SUGGE
     """Complete the last word of `text` from the vocabularies: `{"suggestions": [{text, lang, count}], "took_ms"}`.
 
     `count` is how many articles hold the completed word; `text` is the whole input with its last word
-    completed. A language with no index gives no suggestions; text holding an unpaired surrogate
+    completed. The phrases several articles hold that the last two words begin ("social wo" → "social
+    work") come first. A language with no index gives no suggestions; text holding an unpaired surrogate
     raises UnpairedSurrogate (a ValueError).
     """
     started = time.perf_counter()
     reject_unpaired_surrogates(text)
     limit = max(1, min(limit, MAX_SUGGESTIONS))
     head, _, last = text.lstrip().rpartition(" ")  # a text ending in a space has no word being typed
-    found = _completions(index_set, last, lang, limit) if last else []
-    prefix = f"{head} " if head.strip() else ""
+    before, _, first = head.rstrip().rpartition(" ")
+    found = []
+    if last and first:
+        found = [
+            ((f"{before} " if before.strip() else "") + phrase, code, count)
+            for count, phrase, code in _phrase_completions(index_set, f"{first} {last}", lang, limit)
+        ]
+    if last:
+        prefix = f"{head} " if head.strip() else ""
+        found += [(prefix + word, code, count) for count, word, code in _completions(index_set, last, lang, limit)]
+    unique: dict[str, dict] = {}  # a phrase that is also a completed word is listed once, as the phrase
+    for text, code, count in found:
+        unique.setdefault(text, {"text": text, "lang": code, "count": count})
     return {
-        "suggestions": [{"text": prefix + word, "lang": code, "count": count} for count, word, code in found[:limit]],
+        "suggestions": list(unique.values())[:limit],
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
 
@@ -66,6 +78,16 @@ def _completions(index_set, word: str, lang: str, limit: int) -> list[tuple[int,
     if not found and keys and "ko" in index_set.languages and lang in ("auto", "all", "ko"):
         found = [(count, text, "ko") for text, count in vocabulary.completions("ko", keys, limit)]
     return found
+
+
+def _phrase_completions(index_set, words: str, lang: str, limit: int) -> list[tuple[int, str, str]]:
+    """(articles, phrase, language) of the phrases that two words typed (the second midway) begin."""
+    vocabulary = vocabulary_of(index_set)
+    found = []
+    for code in _languages(index_set, words, lang):
+        typed = typed_form(code, normalized_typing(code, words))
+        found.extend((count, text, code) for text, count in vocabulary.phrases(code, typed, limit))
+    return sorted(found, key=lambda item: (-item[0], len(item[1]), item[1]))
 
 
 def _languages(index_set, word: str, lang: str) -> list[str]:

@@ -1,6 +1,7 @@
 """Write searchbox.jsonl from words.tsv: each hand-picked word with the typed forms derived by keyboard facts.
 
-The word, its article, its misspelling and its romanized Bengali are written by hand in words.tsv. What is
+The word, its article, its misspelling (and for English one with two slips) and its romanized Bengali are
+written by hand in words.tsv. What is
 derived here is a fact of typing, computed without Setu's code: a word typed midway (Korean: its last syllable
 reduced to that syllable's first consonant, as a 2-set input method shows it mid-syllable; elsewhere the first
 60% of its grapheme clusters, cut by ICU's character break so no cluster is split), Korean initials (초성), and
@@ -75,7 +76,7 @@ def main() -> None:
     for line in (HERE / "words.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        lang, word, doc_id, misspelled, romanized = (line.split("\t") + [""])[:5]
+        lang, word, doc_id, misspelled, romanized, twice = (line.split("\t") + ["", ""])[:6]
         if unicodedata.normalize("NFC", word).casefold() not in texts[doc_id]:
             raise SystemExit(f"{word} is not in {doc_id}")
         row = {"lang": lang, "word": word, "doc_id": doc_id, "misspelled": misspelled, "midway": midway(lang, word)}
@@ -83,6 +84,8 @@ def main() -> None:
             row |= {"initials": initials(word), "keyboard": latin_keys(word)}
         if romanized:
             row["romanized"] = romanized
+        if twice:
+            row["misspelled twice"] = twice
         rows.append(row)
     with open(HERE / "searchbox.jsonl", "w", encoding="utf-8") as out:
         for row in rows:
