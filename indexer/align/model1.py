@@ -39,6 +39,8 @@ def model1_weights(lefts: list[np.ndarray], rights: list[np.ndarray], width: int
     `cells` are the kept (left term, right term) pairs coded `left * width + right`, sorted; `lefts` and
     `rights` the aligned passages' term numbers, pair by pair.
     """
+    if not len(cells):
+        return start.astype(np.float64), start.astype(np.float64)
     cell, left_group, right_group = _rows(lefts, rights, width, cells)
     left_term, right_term = cells // width, cells % width
     forward = backward = start.astype(np.float64)
