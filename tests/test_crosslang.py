@@ -80,6 +80,42 @@ def test_all_languages_translate_where_the_query_language_differs_and_show_each_
     assert {t["doc_id"] for t in result["hits"][0]["translations"]} >= {"library-ko", "library-en"}
 
 
+@pytest.fixture(scope="module")
+def lexicon_stories(tmp_path_factory):
+    """An index of tests/data_crosslang_lexicon: Korean, English and Japanese stories that test the lexicon's
+    weights and the spellings of names."""
+    index_dir = tmp_path_factory.mktemp("crosslang-lexicon")
+    build_index(index_dir, [ROOT / "tests" / "data_crosslang_lexicon"])
+    return open_index_set(index_dir)
+
+
+def test_a_word_aligned_beside_a_name_is_translated_by_its_meaning(lexicon_stories):
+    """체포 (arrest) shares its only aligned story with 런던데리, whose own story explains Londonderry: Model 1
+    leaves 체포 arrest, so an English arrest in Cork comes before a Londonderry bridge (Dice alone ranked
+    Londonderry first and never found Cork)."""
+    result = search(lexicon_stories, "체포", lang="en")
+    assert result["translated"][0]["to"][0][0] == "arrest"
+    found = hit_ids(result)
+    assert "cork-en" in found and ("bridge-en" not in found or found.index("cork-en") < found.index("bridge-en"))
+
+
+def test_a_name_is_matched_by_its_spelling_in_a_third_script(lexicon_stories):
+    """카페인 sounds like caffeine and Kevin and is spelled more like Kevin, but most like caffeine's Japanese
+    カフェイン: the caffeine articles are found, not the chess player's."""
+    result = search(lexicon_stories, "카페인", lang="en")
+    assert {"coffee-en", "tea-en"} <= set(hit_ids(result)) and "kevin-en" not in hit_ids(result)[:1]
+
+
+@pytest.mark.parametrize("query", ["শিশুদের ফোর্ড", "ফোর্ড শিশুদের"], ids=["translated-first", "name-first"])
+def test_a_word_the_lexicon_translates_outweighs_one_matched_by_sound(crosslang, query):
+    """শিশুদের → 어린이 comes from aligned text, ফোর্ড → 포드 only from how it sounds: the children's articles
+    come first, in either word order, and the Ford strike is still found."""
+    result = search(crosslang, query, lang="ko")
+    weights = {word["from"]: max(weight for _, weight in word["to"]) for word in result["translated"]}
+    assert weights["শিশুদের"] > weights["ফোর্ড"]
+    assert set(hit_ids(result)[:2]) == {"library-ko", "volunteers-ko"} and "strike-ko" in hit_ids(result)
+
+
 def test_a_stop_word_is_neither_translated_nor_a_translation(crosslang):
     """এই (this) is a Bengali stop word; English `the` meets শিশু in every aligned pair but translates nothing."""
     result = search(crosslang, "এই শিশুদের", lang="en")

@@ -2,9 +2,10 @@
 
 Every pair of aligned passages (paragraphs the alignment store links, and the headlines of
 translations) is a small parallel text. Two base terms (stems, Korean morphemes) that keep
-turning up on the two sides of the same pairs translate each other: their association is
-the Dice coefficient of the pairs holding them, 2·both / (pairs with one + pairs with the
-other). Each term keeps its TRANSLATIONS_KEPT strongest partners per language. The
+turning up on the two sides of the same pairs may translate each other: those whose Dice
+coefficient, 2·both / (pairs with one + pairs with the other), is telling are weighted by IBM
+Model 1 (indexer.align.model1), which tells a word's translation from the words met beside it.
+Each term keeps its TRANSLATIONS_KEPT strongest partners per language. The
 vocabulary of every language is kept too, with the name key of each term (indexer.analysis.names),
 so a name the aligned text never holds can still meet its spelling in another script.
 """
@@ -23,8 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
+from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
 from indexer.align.store import STORE
 from indexer.analysis.names import loose_name_key, name_key
+from indexer.analysis.stopwords import stop_words
 from indexer.generations import ReadOnlyFile
 
 LEXICON = "lexicon.sqlite"
@@ -38,11 +41,13 @@ MIN_DICE = 0.15
 # Aligned pairs two terms must share at least: a single meeting pairs a passage's rare words with all of the
 # other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
 MIN_SHARED_PAIRS = 2
-# Aligned passage pairs cross-joined in one step: two 30-term passages make 900 rows, so this bounds the memory.
-PAIRS_PER_STEP = 2_000
+# Decimals a stored translation weight keeps.
+WEIGHT_DIGITS = 4
+# (term, language) lookups a reader remembers: the words of recent queries, each with its pivots' and ways back.
+TRANSLATIONS_CACHED = 1 << 16
 
 # The lexicon is written once, into a new file a failed build deletes: no journal, and its indexes made last.
-# A term's translations into one language share a row (`targets`: term and Dice joined by _FIELD, the
+# A term's translations into one language share a row (`targets`: term and weight joined by _FIELD, the
 # translations by _ITEM): a row per translation tripled the rows and the time to write them.
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
@@ -109,12 +114,17 @@ _EMPTY = np.zeros(0, np.int64)
 
 
 class _Vocabulary:
-    """One language's terms numbered, each passage's terms as an array of those numbers, and term counts."""
+    """One language's terms numbered, each passage's content terms as an array of those numbers, and how many
+    passages hold each term. Stop words are counted but left out of the passages that are mined: a
+    translation never searches one (indexer.search.translate), and met beside every word they are most of
+    the cross join (and its noise)."""
 
-    def __init__(self):
+    def __init__(self, lang: str):
         self.number: dict[str, int] = {}
         self.passages: dict[tuple[str, int], np.ndarray] = {}
+        self._held: list[np.ndarray] = []
         self._terms: list[str] = []
+        self._stops = stop_words(lang)
 
     @property
     def terms(self) -> list[str]:
@@ -125,11 +135,13 @@ class _Vocabulary:
 
     def add(self, passage: tuple[str, int], terms: list[str]) -> None:
         numbers = [self.number.setdefault(term, len(self.number)) for term in terms]
-        self.passages[passage] = np.array(numbers, dtype=np.int64)
+        self._held.append(np.array(numbers, dtype=np.int64))
+        content = [number for term, number in zip(terms, numbers, strict=True) if term not in self._stops]
+        self.passages[passage] = np.array(content, dtype=np.int64)
 
     def store(self, db: sqlite3.Connection, lang: str) -> None:
         """Keep every term, with how many passages hold it and its name key (for names across scripts)."""
-        counts = np.bincount(np.concatenate([*self.passages.values(), _EMPTY]), minlength=len(self.number))
+        counts = np.bincount(np.concatenate([*self._held, _EMPTY]), minlength=len(self.number))
         rows = []
         for term, count in zip(self.number, counts.tolist(), strict=True):
             key = name_key(term)
@@ -139,10 +151,13 @@ class _Vocabulary:
 
 def _vocabularies(db: sqlite3.Connection, langs: dict[str, str]) -> dict[str, _Vocabulary]:
     """Each language's vocabulary, from the base terms of every passage in the store."""
-    vocabularies: dict[str, _Vocabulary] = defaultdict(_Vocabulary)
+    vocabularies: dict[str, _Vocabulary] = {}
     for doc_id, number, terms in db.execute("SELECT doc_id, paragraph, terms FROM passage_terms"):
         if doc_id in langs:
-            vocabularies[langs[doc_id]].add((doc_id, number), terms.split(TERM_SEPARATOR) if terms else [])
+            lang = langs[doc_id]
+            if lang not in vocabularies:
+                vocabularies[lang] = _Vocabulary(lang)
+            vocabularies[lang].add((doc_id, number), terms.split(TERM_SEPARATOR) if terms else [])
     return vocabularies
 
 
@@ -177,15 +192,19 @@ def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tup
     if not usable:
         return 0
     width = len(others.number)
-    found, both = _co_occurrences([lefts[i] for i in usable], [rights[i] for i in usable], width)
+    lefts, rights = [lefts[i] for i in usable], [rights[i] for i in usable]
+    found, both = _co_occurrences(lefts, rights, width)
     left, right = found // width, found % width
-    left_df = np.bincount(np.concatenate([lefts[i] for i in usable]), minlength=len(ones.number))
-    right_df = np.bincount(np.concatenate([rights[i] for i in usable]), minlength=width)
+    left_df = np.bincount(np.concatenate(lefts), minlength=len(ones.number))
+    right_df = np.bincount(np.concatenate(rights), minlength=width)
     dice = 2 * both / (left_df[left] + right_df[right])
     telling = (dice >= MIN_DICE) & (both >= MIN_SHARED_PAIRS)
-    left, right, dice, both = left[telling], right[telling], np.round(dice[telling], 4), both[telling]
-    return _store_direction(db, (one_lang, ones, left), (other_lang, others, right), dice, both) + _store_direction(
-        db, (other_lang, others, right), (one_lang, ones, left), dice, both
+    found, left, right, dice, both = found[telling], left[telling], right[telling], dice[telling], both[telling]
+    forward, backward = model1_weights(lefts, rights, width, found, dice)
+    return _store_direction(
+        db, (one_lang, ones, left), (other_lang, others, right), np.round(forward, WEIGHT_DIGITS), both
+    ) + _store_direction(
+        db, (other_lang, others, right), (one_lang, ones, left), np.round(backward, WEIGHT_DIGITS), both
     )
 
 
@@ -195,35 +214,24 @@ def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: in
     (all at once, a 300k-passage build peaked at 4.1 GB)."""
     codes, counts = [], []
     for start in range(0, len(lefts), PAIRS_PER_STEP):
-        left, right = _cross_join(lefts[start : start + PAIRS_PER_STEP], rights[start : start + PAIRS_PER_STEP])
-        found, both = np.unique(left * width + right, return_counts=True)
+        step_lefts, step_rights = lefts[start : start + PAIRS_PER_STEP], rights[start : start + PAIRS_PER_STEP]
+        left_at, right_at = cross_join(step_lefts, step_rights)
+        found, both = np.unique(
+            np.concatenate(step_lefts)[left_at] * width + np.concatenate(step_rights)[right_at], return_counts=True
+        )
         codes.append(found)
         counts.append(both)
     found, where = np.unique(np.concatenate(codes), return_inverse=True)
     return found, np.bincount(where, weights=np.concatenate(counts)).astype(np.int64)
 
 
-def _cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Every (left term, right term) of every passage pair, as two arrays, without a Python loop per pair."""
-    left_sizes = np.array([len(a) for a in lefts])
-    right_sizes = np.array([len(b) for b in rights])
-    right_starts = np.cumsum(right_sizes) - right_sizes
-    all_lefts, all_rights = np.concatenate(lefts), np.concatenate(rights)
-    pair_of_left = np.repeat(np.arange(len(lefts)), left_sizes)
-    copies = right_sizes[pair_of_left]  # each left term meets every right term of its pair
-    left = np.repeat(all_lefts, copies)
-    offsets = np.arange(len(left)) - np.repeat(np.cumsum(copies) - copies, copies)
-    right = all_rights[np.repeat(right_starts[pair_of_left], copies) + offsets]
-    return left, right
-
-
-def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, dice: np.ndarray, both: np.ndarray) -> int:
-    """Store each source term's strongest translations into the target language, as one row."""
+def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, weight: np.ndarray, both: np.ndarray) -> int:
+    """Store each source term's strongest translations into the target language (by `weight`), as one row."""
     (src_lang, src_vocabulary, src), (tgt_lang, tgt_vocabulary, tgt) = source, target
-    kept = _strongest(src, dice, both)
+    kept = _strongest(src, weight, both)
     src_terms, tgt_terms = src_vocabulary.terms, tgt_vocabulary.terms
     targets = defaultdict(list)
-    for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), dice[kept].tolist(), strict=True):
+    for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), weight[kept].tolist(), strict=True):
         targets[s].append(f"{tgt_terms[t]}{_FIELD}{d}")
     db.executemany(
         "INSERT INTO translations VALUES (?, ?, ?, ?)",
@@ -232,9 +240,9 @@ def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, dice:
     return len(kept)
 
 
-def _strongest(src: np.ndarray, dice: np.ndarray, both: np.ndarray) -> np.ndarray:
+def _strongest(src: np.ndarray, weight: np.ndarray, both: np.ndarray) -> np.ndarray:
     """The cells to keep: per source term, its TRANSLATIONS_KEPT strongest partners."""
-    order = np.lexsort((-both, -dice, src))
+    order = np.lexsort((-both, -weight, src))
     grouped = src[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -252,6 +260,9 @@ class LexiconReader:
     def __init__(self, generation: Path):
         self.file = ReadOnlyFile(Path(generation) / LEXICON)
         self.path, self.missing = self.file.path, self.file.missing
+        # A generation's lexicon never changes, and translating one word reads some terms many times (each way
+        # through a pivot, each translation's way back, each language of lang=all).
+        self._translations = lru_cache(maxsize=TRANSLATIONS_CACHED)(self._read_translations)
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
         """The rows of a query; none from a lexicon that is missing or unreadable (translation is a help: a
@@ -264,14 +275,22 @@ class LexiconReader:
             _warn_unreadable(self.path, str(error))
             return []
 
-    def translations(self, src_lang: str, term: str, tgt_lang: str) -> list[tuple[str, float]]:
-        """A term's mined translations into one language with their Dice association, strongest first."""
+    def translations(self, src_lang: str, term: str, tgt_lang: str) -> tuple[tuple[str, float], ...]:
+        """A term's mined translations into one language with their Model 1 weights, strongest first."""
+        return self._translations(src_lang, term, tgt_lang)
+
+    def _read_translations(self, src_lang: str, term: str, tgt_lang: str) -> tuple[tuple[str, float], ...]:
         rows = self._query(
             "SELECT targets FROM translations WHERE src_lang = ? AND src_term = ? AND tgt_lang = ?",
             (src_lang, term, tgt_lang),
         )
         found = [item.split(_FIELD) for (targets,) in rows for item in targets.split(_ITEM)]
-        return [(target, float(dice)) for target, dice in found]
+        return tuple((target, float(weight)) for target, weight in found)
+
+    def translated_anywhere(self, src_lang: str, term: str) -> list[str]:
+        """A term's mined translations into every other language, terms only: a name's are its other spellings."""
+        rows = self._query("SELECT targets FROM translations WHERE src_lang = ? AND src_term = ?", (src_lang, term))
+        return [item.split(_FIELD)[0] for (targets,) in rows for item in targets.split(_ITEM)]
 
     def aligned(self, src_lang: str, tgt_lang: str) -> int:
         """How many aligned passage pairs the two languages' lexicon was mined from."""

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 import icu
+from rapidfuzz.distance import Indel
 
 from indexer.analysis import STEM, WORD, Token
 from indexer.languages import dominant_script
@@ -85,7 +85,7 @@ def name_similarity(one: str, other: str) -> float:
     >>> round(name_similarity("ফোর্ড", "포드"), 2), round(name_similarity("ফোর্ড", "Ford"), 2)
     (0.86, 1.0)
     """
-    return SequenceMatcher(None, _sound(one), _sound(other), autojunk=False).ratio()
+    return Indel.normalized_similarity(_sound(one), _sound(other))
 
 
 def spelling_similarity(one: str, other: str) -> float:
@@ -95,8 +95,13 @@ def spelling_similarity(one: str, other: str) -> float:
     >>> round(spelling_similarity("칸예", "kanye"), 2), round(spelling_similarity("칸예", "can"), 2)
     (1.0, 0.5)
     """
-    spelled = [_NOT_LETTER.sub("", _to_latin(word).lower()) for word in (one, other)]
-    return SequenceMatcher(None, *spelled, autojunk=False).ratio()
+    return Indel.normalized_similarity(_latin_letters(one), _latin_letters(other))
+
+
+@lru_cache(maxsize=NAME_KEY_CACHE)
+def _latin_letters(word: str) -> str:
+    """A word's Latin transliteration, lower-case letters only (remembered: a name is compared with many)."""
+    return _NOT_LETTER.sub("", _to_latin(word).lower())
 
 
 def loose_name_key(key: str) -> str:

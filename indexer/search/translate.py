@@ -1,8 +1,7 @@
 """Query translation: a query searched in an index of another language, through the generation's mined lexicon.
 
-Each word of the query becomes its best few translations, weighted (indexer.align.lexicon):
-directly where the two languages share aligned text, else through third languages
-(bn → en → ko, summed over every pivot aligned with both). A word the lexicon has never
+Each word of the query becomes its best few translations, weighted (indexer.align.lexicon), voted
+by the direct pair and by every third language aligned with both (bn → en → ko). A word the lexicon has never
 seen may be a name: it becomes the target language's words that sound alike once both are
 transliterated (ফোর্ড → 포드). Numbers, and Latin-script words in a query of another
 script, are searched as written. Operators (phrases, OR, exclusions) are not translated:
@@ -26,14 +25,15 @@ from indexer.search.routing import Route
 
 # Translations searched per word: its strongest ones, weights summing to one.
 TRANSLATIONS_SEARCHED = 3
-# How much a translation that does not translate back counts (of its Dice association).
+# How much a translation that does not translate back counts (of its mined weight).
 ONE_WAY_WEIGHT = 0.5
-# Aligned passage pairs below which a direct language pair is thin: pivots add their evidence to it.
-THIN_PAIR = 500
 # How alike a name and a word of the other language must sound (indexer.analysis.names.name_similarity).
 NAME_MIN_SIMILARITY = 0.8
 # Spellings of one name searched at most: the most alike.
 NAMES_SEARCHED = 2
+# How much a word matched by sound alone counts beside one the lexicon translates: sounding alike is weaker
+# evidence (화산 "volcano" sounds like asian), so a query's translated words outweigh it.
+NAME_WEIGHT = 0.5
 # Shortest loose name key matched: a single consonant class matches nearly any short word.
 MIN_NAME_KEY = 2
 # A spelling that differs in its l/r class or a last consonant (Ford, 포드) counts for this much of one that
@@ -127,7 +127,9 @@ def translate_words(text: str, words: list[tuple[str, list[Token]]], source: str
         for term in _base_terms(tokens):
             weighted = _lexicon_translations(lexicon, source, term, target)
             if not weighted and (not latin_query or surface[:1].isupper()):
-                weighted = _names(lexicon, surface, term, target)
+                weighted = tuple(
+                    (name, round(weight * NAME_WEIGHT, 2)) for name, weight in _names(lexicon, surface, term, target)
+                )
             found.append(WordTranslation(surface, target, weighted))
     return found
 
@@ -153,20 +155,23 @@ def _base_terms(tokens: list[Token]) -> list[str]:
 
 
 def _lexicon_translations(lexicon, source: str, term: str, target: str) -> Weighted:
-    """A term's translations: direct, with evidence from pivots added where the direct pair is thin or silent."""
-    direct = _translations(lexicon, source, term, target)
-    if direct and lexicon.aligned(source, target) >= THIN_PAIR:
-        return _strongest(direct)
-    through: dict[str, float] = defaultdict(float)
+    """A term's translations, voted by every way the lexicon goes from one language to the other: directly, and
+    through each third language aligned with both (bn → en → ko), each way's weights summing to one. A
+    word rare on one side gets near-ties from its few aligned pairs, which the other languages' aligned text
+    breaks (체포: Londonderry, rammed and arrest share its one aligned headline; through the others, arrest
+    comes first)."""
+    paths = [_translations(lexicon, source, term, target)]
     for pivot in lexicon.pivots(source, target):
+        through: dict[str, float] = defaultdict(float)
         for middle, first in _translations(lexicon, source, term, pivot):
             for term_there, second in _translations(lexicon, pivot, middle, target):
                 through[term_there] += first * second
-    combined = defaultdict(float, dict(direct))
-    total = sum(through.values())
-    for term_there, weight in through.items():
-        combined[term_there] += weight / total
-    return _strongest(list(combined.items()))
+        paths.append(_normalized(list(through.items())))
+    votes: dict[str, float] = defaultdict(float)
+    for path in paths:
+        for term_there, weight in path:
+            votes[term_there] += weight
+    return _strongest(list(votes.items()))
 
 
 def _translations(lexicon, source: str, term: str, target: str) -> list[tuple[str, float]]:
@@ -182,7 +187,11 @@ def _translations(lexicon, source: str, term: str, target: str) -> list[tuple[st
 
 
 def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
-    """The target language's words sounding like a word the lexicon does not know: a name's other spellings."""
+    """The target language's words sounding like a word the lexicon does not know: a name's other spellings.
+
+    Among words that sound alike, the one spelled most alike wins, its spellings in the lexicon's other
+    scripts counted too: 카페인 is spelled less like caffeine (0.62) than like Kevin (0.73), but its Japanese
+    カフェイン most alike (0.83)."""
     key = name_key(surface)  # a name as written: a stemmer may cut it (গাইগার → গাইগ)
     loose = loose_name_key(key)
     if len(key) < MIN_NAME_KEY:
@@ -197,7 +206,11 @@ def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
         similarity = max(name_similarity(surface, candidate), name_similarity(term, candidate))
         if similarity >= NAME_MIN_SIMILARITY:
             exactness = 1.0 if candidate_key == key else LOOSE_NAME_WEIGHT
-            spelling = max(spelling_similarity(surface, candidate), spelling_similarity(term, candidate))
+            spelling = max(
+                spelling_similarity(word, spelled)
+                for word in (surface, term)
+                for spelled in {candidate, *lexicon.translated_anywhere(target, candidate)}
+            )
             alike.append((candidate, similarity * exactness + SPELLING_WEIGHT * spelling))
     alike.sort(key=lambda pair: (-pair[1], pair[0]))
     return _strongest(alike[:NAMES_SEARCHED])
