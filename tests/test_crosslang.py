@@ -184,3 +184,12 @@ def test_the_optional_dense_reranker_puts_the_passage_that_means_the_query_first
     ]
     reordered = dense_rerank("শিশুদের জন্য গ্রন্থাগার", hits)
     assert reordered[0]["title"] == "어린이 도서관"
+
+
+@pytest.mark.parametrize("query", ["inventor of the counter", "win over Rangers"])
+def test_an_english_word_asked_of_the_korean_index_is_translated_not_corrected(index_set, query):
+    """Korean articles write some English names in Latin letters (Poulter, Hunter): an English word the Korean
+    index lacks is a word of the English vocabulary to translate, not a slip of one of those names."""
+    found = search(index_set, query, lang="ko")
+    assert not found.get("revised_words") and "did_you_mean" not in found
+    assert {word["from"] for word in found["translated"]} >= set(query.split()[-1:])

@@ -70,6 +70,12 @@ SAME_SOUND_ONLY = frozenset({"bn"})
 MAX_PASSAGES_READ = 1000
 
 
+def _known(vocabulary, word: str) -> bool:
+    """Whether some language's vocabulary holds the word: an English word asked of the Korean index (to be
+    translated) is no misspelling of the Latin names Korean articles write (counter → poulter)."""
+    return any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in vocabulary.languages)
+
+
 @dataclass(frozen=True)
 class Revision:
     """One revised word: as typed, the words searched in its place, why, in which language, and its clause."""
@@ -85,8 +91,9 @@ class Revision:
 
 
 def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], requested: str):
-    """`parsed` with each plain word the vocabulary lacks replaced by what it was likely meant as (see the module's
-    docstring), and the revisions made; the same query and [] when every word is known or nothing better is."""
+    """`parsed` with each plain word no vocabulary holds replaced by what it was likely meant as in `langs` (see
+    the module's docstring), and the revisions made; the same query and [] when every word is known or nothing
+    better is."""
     vocabulary = vocabulary_of(index_set)
     if not vocabulary.languages:
         return parsed, []
@@ -94,7 +101,7 @@ def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], request
     for number, clause in enumerate(parsed.clauses):
         if len(clause.alternatives) == 1 and clause.alternatives[0].kind == "words":
             words[number] = word = clause.alternatives[0].text
-            if not any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in langs):
+            if not _known(vocabulary, word):
                 unknown[number] = word, any(_matches(index_set, vocabulary, lang, word) for lang in langs)
     # Another language is guessed (dkssud → 안녕) only for a query of which no word matches: an English word the
     # index lacks (probe) in an English question is no romanized Bengali.
