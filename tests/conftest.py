@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -118,3 +119,26 @@ def live_server(built_index):
     """The real WSGI server on 127.0.0.1 with its default workers, stopped when the session ends."""
     with serving(built_index, str(os.cpu_count() or 1)) as base:
         yield base
+
+
+# Old stories in the ferry archive: more than the ranking scores by relevance (RERANK_DEPTH and its margin).
+ARCHIVE_ARTICLES = 80
+
+
+def write_ferry_archive(folder: Path) -> Path:
+    """An archive of many old stories about ferries, each saying "ferry" often, and two newer ones saying it once
+    in a long paragraph about something else: the newest hold every word, but rank last by relevance."""
+    stories = [
+        {"id": f"old-{n}", "lang": "en", "published": f"2019-{1 + n % 12:02d}-{1 + n % 28:02d}",
+         "title": f"Ferry news number {n}", "paragraphs": [f"The ferry, the ferry and the ferry again: item {n}."]}
+        for n in range(ARCHIVE_ARTICLES)
+    ]  # fmt: skip
+    filler = "The council met for hours on the budget, the schools, the roads and the parks of the town. " * 6
+    stories += [
+        {"id": "newest", "lang": "en", "published": "2024-06-02", "title": "Town budget debated",
+         "paragraphs": [filler + "A ferry strike was mentioned once."]},
+        {"id": "newer", "lang": "en", "published": "2024-05-30", "title": "Council evening",
+         "paragraphs": [filler + "One speaker came by ferry."]},
+    ]  # fmt: skip
+    (folder / "archive.jsonl").write_text("\n".join(json.dumps(s) for s in stories) + "\n", encoding="utf-8")
+    return folder

@@ -31,7 +31,7 @@ from indexer.search.query import parse_query  # noqa: E402
 from indexer.search.ranking import order, rank_passages  # noqa: E402
 from search_app import create_app  # noqa: E402
 
-from .conftest import DATA, SEEDS, run_cli  # noqa: E402
+from .conftest import DATA, SEEDS, run_cli, write_ferry_archive  # noqa: E402
 
 # Dask's comms leave a socket or two to the garbage collector when a cluster stops; not ours to close.
 pytestmark = pytest.mark.filterwarnings("ignore:Exception ignored in.*socket:pytest.PytestUnraisableExceptionWarning")
@@ -129,6 +129,22 @@ def test_cluster_answers_equal_a_single_process_search_over_the_same_shards(clus
     for query in ("police", "정부 경찰"):  # undated: each date's passages in the order of their scores
         got, expected = (search(where, query, sort="date", limit=20)["hits"] for where in (cluster_set, reference))
         assert got == expected and len(got) > 1, query
+
+
+def test_a_sort_by_date_on_the_cluster_lists_what_one_index_lists_page_after_page(tmp_path, cluster):
+    """More passages match than one index ranks (tests/conftest.write_ferry_archive): the shards together rank
+    more, and their merged answer is cut as one index cuts it."""
+    index_dir = tmp_path / "index"
+    build_sharded_index(index_dir, [write_ferry_archive(tmp_path)], cluster, shards=3)
+    on_cluster, reference = ClusterIndexSet(index_dir, cluster), ShardedIndexSet(index_dir)
+    for query, per in (("ferry strike", "article"), ("ferry strike", "passage"), ("ferry", "article")):
+        for offset in (0, 20, 40):
+            got, expected = (
+                search(where, query, lang="en", sort="date", per=per, limit=20, offset=offset)["hits"]
+                for where in (on_cluster, reference)
+            )
+            assert [hit["doc_id"] for hit in got] == [hit["doc_id"] for hit in expected], (query, per, offset)
+            assert len(got) == 20
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ the expected counts are read off that corpus by hand.
 from __future__ import annotations
 
 import html
-import json
 import unicodedata
 
 import pytest
@@ -16,6 +15,7 @@ from indexer import build_index
 from indexer.search.snippets import SNIPPET_COLUMNS, columns, sentence_spans, snippet_span
 from search_app import create_app
 
+from .conftest import write_ferry_archive
 from .test_api import validate
 
 # Characters of a passage too long to show whole as a snippet, in any script.
@@ -147,29 +147,10 @@ def test_a_long_sentence_is_cut_at_whole_words_and_whole_letters():
     assert not unicodedata.category(shown[0]).startswith("M")
 
 
-ARCHIVE_ARTICLES = 80  # more than the ranking scores by relevance (RERANK_DEPTH and its margin)
-
-
 @pytest.fixture(scope="module")
 def archive_client(tmp_path_factory):
-    """An archive of many old stories about ferries, each saying "ferry" often, and two newer ones saying it once
-    in a long paragraph about something else: the newest hold every word, but rank last by relevance."""
-    folder = tmp_path_factory.mktemp("archive")
-    stories = [
-        {"id": f"old-{n}", "lang": "en", "published": f"2019-{1 + n % 12:02d}-{1 + n % 28:02d}",
-         "title": f"Ferry news number {n}", "paragraphs": [f"The ferry, the ferry and the ferry again: item {n}."]}
-        for n in range(ARCHIVE_ARTICLES)
-    ]  # fmt: skip
-    filler = "The council met for hours on the budget, the schools, the roads and the parks of the town. " * 6
-    stories += [
-        {"id": "newest", "lang": "en", "published": "2024-06-02", "title": "Town budget debated",
-         "paragraphs": [filler + "A ferry strike was mentioned once."]},
-        {"id": "newer", "lang": "en", "published": "2024-05-30", "title": "Council evening",
-         "paragraphs": [filler + "One speaker came by ferry."]},
-    ]  # fmt: skip
-    (folder / "archive.jsonl").write_text("\n".join(json.dumps(s) for s in stories) + "\n", encoding="utf-8")
     index_dir = tmp_path_factory.mktemp("archive-index")
-    build_index(index_dir, [folder])
+    build_index(index_dir, [write_ferry_archive(tmp_path_factory.mktemp("archive"))])
     return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
 
 

@@ -141,6 +141,7 @@ class ClusterIndexSet(ShardedIndexSet):
                 continue
             base = self.shard_base(lang, shard)
             merged.candidates += [replace(c, docnum=base + c.docnum) for c in answer.candidates]
+            merged.newest += [replace(c, docnum=base + c.docnum) for c in answer.newest]
             merged.total += answer.total
             merged.exact = merged.exact and answer.exact
             merged.terms |= answer.terms

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from whoosh import sorting
-from whoosh.collectors import CollapseCollector, FilterCollector, TopCollector
+from whoosh.collectors import CollapseCollector, FilterCollector, SortingCollector, TopCollector
 
 from indexer.engine.queries import Query
 
@@ -88,21 +88,33 @@ def count_matching(searcher, query: Query, limit: int) -> int:
     return sum(1 for _ in islice(searcher.docs_for_query(query), limit))
 
 
+class SortedPassages(SortingCollector):
+    """Whoosh's sorting collector, removing in constant time: a collapse replaces an article's passage by a
+    better one, and Whoosh's own remove scans every match collected so far (quadratic over a common word)."""
+
+    def prepare(self, top_searcher, q, context) -> None:
+        super().prepare(top_searcher, q, context)
+        self.removed: set[int] = set()
+
+    def remove(self, global_docnum: int) -> None:
+        self.removed.add(global_docnum)
+        self.docset.discard(global_docnum)
+
+    def results(self):
+        self.items = [item for item in self.items if item[1] not in self.removed]
+        return super().results()
+
+
 def newest_matches(searcher, query: Query, limit: int, collapse_field: str | None, restriction: Query | None):
     """The `limit` newest passages matching `query` (and `restriction`), by their `published` column, undated
     ones last and one date's best-scoring first; with `collapse_field`, each value's best-scoring passage.
-    Every match is sorted (Whoosh's sorting collector), so none is missed the way a top-k search by score
-    would; the score breaks ties so that shards keep the passages one index would."""
-    results = searcher.search(
-        query,
-        limit=limit,
-        sortedby=[sorting.FieldFacet("published", reverse=True), sorting.ScoreFacet()],
-        filter=restriction,
-        collapse=collapse_field,
-        collapse_order=sorting.ScoreFacet() if collapse_field else None,
-        terms=False,
-    )
-    return [docnum for docnum, _ in results.items()]
+    Every match is sorted, so none is missed the way a top-k search by score would; the score breaks ties so
+    that shards keep the passages one index would."""
+    newest = SortedPassages([sorting.FieldFacet("published", reverse=True), sorting.ScoreFacet()], limit=limit)
+    filtered = FilterCollector(newest, restriction) if restriction is not None else newest  # inside, as top_matches
+    outer = CollapseCollector(filtered, collapse_field, order=sorting.ScoreFacet()) if collapse_field else filtered
+    searcher.search_with_collector(query, outer)
+    return [docnum for docnum, _ in outer.results().items()]
 
 
 def walk(matcher, docnums: list[int]) -> Iterator[int]:

@@ -17,7 +17,15 @@ from __future__ import annotations
 from datetime import date
 
 from indexer.engine.collect import column
-from indexer.search.ranking import SCORE_DIGITS, Candidate, CandidateList, shown_scores
+from indexer.search.ranking import (
+    PER_ARTICLE,
+    RERANK_DEPTH,
+    SCORE_DIGITS,
+    Candidate,
+    CandidateList,
+    best_by_bm25,
+    shown_scores,
+)
 
 RELEVANCE, BY_DATE = "relevance", "date"
 SORT_CHOICES = (RELEVANCE, BY_DATE)
@@ -31,11 +39,11 @@ def published_dates(index_set, lists: list[CandidateList]) -> dict[tuple[str, in
     """Each candidate's publication date (ISO text, empty when it has none), read from the date column."""
     dates = {}
     for found in lists:
-        if not found.candidates:
+        if not (found.candidates or found.newest):
             continue
         with index_set.searcher(found.lang) as searcher:
             published = column(searcher.reader(), "published")
-            for candidate in found.candidates:
+            for candidate in (*found.candidates, *found.newest):
                 value = published[candidate.docnum]
                 dates[found.lang, candidate.docnum] = value.decode("utf-8") if isinstance(value, bytes) else value
     return dates
@@ -55,14 +63,35 @@ def recency_weight(dates: dict[tuple[str, int], str], half_life_days: float):
     return weight
 
 
-def newest_first(lists: list[CandidateList], dates: dict[tuple[str, int], str]) -> list[tuple[str, Candidate, float]]:
-    """Every language's candidates for `sort="date"`: those holding every query word first, then the best-ranked
-    ones holding some; each part newest first (undated last), one date's hits by score."""
-    entries = [entry for found in lists for entry in shown_scores(found.lang, found.candidates, len(lists) > 1)]
+def newest_first(
+    lists: list[CandidateList], dates: dict[tuple[str, int], str], depth: int, per: str
+) -> list[tuple[str, Candidate, float]]:
+    """Every language's candidates for `sort="date"`: the newest holding every query word first, then the
+    best-ranked ones holding some; each part newest first (undated last), one date's hits by score. Each part is
+    cut per language as one index cuts it, so a cluster's merged shard answers list the same."""
+    entries = []
+    for found in lists:
+        newest = _by_date(found.lang, found.newest, dates)[: max(depth, RERANK_DEPTH)]
+        listed = {_entry_key(candidate, per) for candidate in newest}
+        some = [
+            c for c in best_by_bm25(found.candidates, depth) if not c.all_words and _entry_key(c, per) not in listed
+        ]
+        entries += shown_scores(found.lang, newest + _by_date(found.lang, some, dates), len(lists) > 1)
     entries.sort(key=lambda entry: (-round(entry[2], SCORE_DIGITS), entry[0], entry[1].doc_id, entry[1].docnum))
     entries.sort(key=lambda entry: dates.get((entry[0], entry[1].docnum)) or "", reverse=True)  # stable: ties kept
     entries.sort(key=lambda entry: not entry[1].all_words)
     return entries
+
+
+def _by_date(lang: str, candidates: list[Candidate], dates: dict[tuple[str, int], str]) -> list[Candidate]:
+    """Newest first, one date's by BM25F, then by passage number: the order Whoosh's date sort keeps them in."""
+    ordered = sorted(candidates, key=lambda c: (-round(c.bm25, SCORE_DIGITS), c.docnum))
+    return sorted(ordered, key=lambda c: dates.get((lang, c.docnum)) or "", reverse=True)
+
+
+def _entry_key(candidate: Candidate, per: str):
+    """What makes a hit one entry: its article, or with per="passage" the passage."""
+    return candidate.doc_id if per == PER_ARTICLE else candidate.docnum
 
 
 def _day(value: str | None) -> date | None:

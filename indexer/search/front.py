@@ -42,8 +42,9 @@ def search(
 ) -> dict:
     """Return ranked, highlighted passages for `query`: one per article, or every one with `per="passage"`;
     with `collapse="story"` (the default over several languages) one per story, its other languages named.
-    `sort="date"` lists them newest first, `recency` (a half-life in days) prefers recent ones, and
-    `facets` counts the matching articles per language, source, year and month.
+    `sort="date"` lists every match holding all the words newest first, then the best-ranked holding some
+    (indexer.search.freshness); `recency` (a half-life in days, which a sort by date leaves unused) prefers
+    recent ones, and `facets` counts the matching articles per language, source, year and month.
 
     A query asked of another language's index (`lang` a code or "all") is translated into it, unless
     `translate` is False (indexer.search.translate); `translated` says what each word became.
@@ -65,7 +66,7 @@ def search(
     plans, translated = plan_languages(index_set, parsed, route, translate)
     lists, missing = _rank(index_set, plans, offset + limit, per, sort == BY_DATE)
     collapse = collapse or default_collapse(route.langs, per)
-    arranged = _arrange(index_set, lists, offset + limit, collapse, sort, recency)
+    arranged = _arrange(index_set, lists, offset + limit, per, collapse, sort, recency)
     ordered, total, exact = arranged.entries, arranged.total, arranged.exact
     page = ordered[offset : offset + limit]
     ignored = sorted({word for plan in plans.values() for word in plan.ignored})
@@ -96,12 +97,14 @@ def search(
     return answer
 
 
-def _arrange(index_set, lists: list[CandidateList], depth: int, collapse: str, sort: str, recency: float | None):
+def _arrange(
+    index_set, lists: list[CandidateList], depth: int, per: str, collapse: str, sort: str, recency: float | None
+):
     """The ranking's order (weighted by recency when asked), one entry per story when collapsed, newest first
     for `sort="date"`; with the total it counts and whether that total is exact."""
     dates = published_dates(index_set, lists) if recency or sort == BY_DATE else {}
     if sort == BY_DATE:
-        ordered = newest_first(lists, dates)
+        ordered = newest_first(lists, dates, depth, per)
     else:
         ordered = order(lists, depth, recency_weight(dates, recency) if recency else None)
     if collapse == STORY:

@@ -73,12 +73,13 @@ class CandidateList:
     total: int = 0
     exact: bool = True
     terms: set[str] = field(default_factory=set)
+    newest: list[Candidate] = field(default_factory=list)  # for a sort by date: the newest holding every clause
 
 
 def rank_passages(searcher, plan: QueryPlan, depth: int, per: str, newest: bool = False) -> CandidateList:
     """The best max(depth, RERANK_DEPTH) passages and a margin (one per article with per="article"), each scored
-    for ordering. With `newest` (a sort by date), the newest as many passages holding every clause, from
-    all their matches, take the place of the best ones that do."""
+    for ordering; with `newest` (a sort by date), also as many of the newest passages holding every clause,
+    from all their matches."""
     query = plan.query()
     if query is None:
         return CandidateList(plan.lang)
@@ -88,13 +89,7 @@ def rank_passages(searcher, plan: QueryPlan, depth: int, per: str, newest: bool 
     found = CandidateList(plan.lang, total=top.total, exact=top.exact, terms=query_terms(plan, searcher.reader()))
     found.candidates = _score(searcher, plan, top.scored)
     if newest:
-        holding_all = _newest_candidates(searcher, plan, kept, collapse_field)
-        listed = {candidate.doc_id if collapse_field else candidate.docnum for candidate in holding_all}
-        found.candidates = holding_all + [
-            candidate
-            for candidate in found.candidates
-            if not candidate.all_words and (candidate.doc_id if collapse_field else candidate.docnum) not in listed
-        ]
+        found.newest = _newest_candidates(searcher, plan, kept, collapse_field)
     return found
 
 
@@ -202,8 +197,7 @@ def order(lists: list[CandidateList], depth: int, weight=None) -> list[tuple[str
     """
     ordered = []
     for found in lists:
-        by_bm25 = sorted(found.candidates, key=lambda c: (-round(c.bm25, SCORE_DIGITS), c.docnum))
-        shown = shown_scores(found.lang, by_bm25[: max(depth, RERANK_DEPTH)], len(lists) > 1)
+        shown = shown_scores(found.lang, best_by_bm25(found.candidates, depth), len(lists) > 1)
         ordered += [(lang, c, score * weight(lang, c)) for lang, c, score in shown] if weight else shown
     ordered.sort(
         key=lambda item: (
@@ -222,3 +216,10 @@ def shown_scores(lang: str, candidates: list[Candidate], normalize: bool) -> lis
     listed together, so one index's larger scores do not bury another's."""
     best = max((c.score for c in candidates), default=1.0) or 1.0
     return [(lang, c, c.score / best if normalize else c.score) for c in candidates]
+
+
+def best_by_bm25(candidates: list[Candidate], depth: int) -> list[Candidate]:
+    """A language's best max(depth, RERANK_DEPTH) candidates by BM25F, as one index would have kept them: the cut
+    that makes a cluster's merged shard answers those of one index."""
+    by_bm25 = sorted(candidates, key=lambda c: (-round(c.bm25, SCORE_DIGITS), c.docnum))
+    return by_bm25[: max(depth, RERANK_DEPTH)]
