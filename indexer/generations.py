@@ -32,8 +32,11 @@ GENERATIONS = "generations"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 PARTIAL = ".partial"
-# Generations kept besides the current one, so a reader that opened the previous one can finish.
+# Generations kept besides the current one, so a reader that opened the previous one can finish ...
 KEEP_PREVIOUS = 1
+# ... and any older one replaced less than this long ago: a request still holding it opens its files (a searcher
+# per thread and language rereads the index's table of contents) however many builds followed.
+PRUNE_GRACE_SECONDS = 120
 
 
 class IndexDirError(Exception):
@@ -191,10 +194,21 @@ def _remove_partials(generations: Path) -> None:
 
 
 def _prune_generations(generations: Path, keep: str) -> None:
+    """Remove the generations before `keep` but the KEEP_PREVIOUS last, once each was replaced (its successor
+    published) PRUNE_GRACE_SECONDS ago; a later build prunes those still in their grace."""
     finished = sorted(p for p in generations.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL))
     older = [p for p in finished if p.name < keep]
-    for folder in older[: max(0, len(older) - KEEP_PREVIOUS)]:
-        shutil.rmtree(folder, ignore_errors=True)
+    for folder, successor in zip(older[: max(0, len(older) - KEEP_PREVIOUS)], finished[1:], strict=False):
+        if time.time() - _published_at(successor) >= PRUNE_GRACE_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _published_at(generation: Path) -> float:
+    """When a generation was published (its manifest written last); the epoch if that cannot be read."""
+    try:
+        return (generation / MANIFEST).stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def folder_size(folder: Path) -> int:

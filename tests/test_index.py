@@ -15,7 +15,16 @@ import pytest
 
 from indexer.build.pipeline import add_articles, build_index, index_stats, remove_articles
 from indexer.engine.index_set import open_index_set
-from indexer.generations import CURRENT, GENERATIONS, IndexDirError, current_generation, served_generation, writer_lock
+from indexer.generations import (
+    CURRENT,
+    GENERATIONS,
+    MANIFEST,
+    PRUNE_GRACE_SECONDS,
+    IndexDirError,
+    current_generation,
+    served_generation,
+    writer_lock,
+)
 from indexer.search import get_article, search
 from search_app import create_app
 
@@ -214,3 +223,17 @@ def test_the_inputs_a_build_skipped_stay_reported_after_add_and_remove(tmp_path)
     remove_articles(index_dir, ["good"])
     skipped = {Path(problem["path"]).name for problem in index_stats(index_dir)["problems"]}
     assert skipped == {"binary.txt", "empty.txt"}  # the build's, then the add's; the remove skipped nothing
+
+
+def test_old_generations_are_pruned_only_once_their_grace_has_passed(tmp_path):
+    index_dir = tmp_path / "index"
+    for _ in range(3):
+        build_index(index_dir, [DATA / "jsonl"])
+    generations = sorted((index_dir / GENERATIONS).iterdir())
+    assert len(generations) == 3  # the first was replaced a moment ago: a request may still hold it
+    long_ago = time.time() - PRUNE_GRACE_SECONDS - 1
+    for generation in generations:
+        os.utime(generation / MANIFEST, (long_ago, long_ago))
+    build_index(index_dir, [DATA / "jsonl"])
+    kept = sorted((index_dir / GENERATIONS).iterdir())
+    assert kept == [*generations[-1:], served_generation(index_dir)]  # the previous one, and the one just made
