@@ -296,7 +296,7 @@ def score_stories(index_set: IndexSet, story: list[Card], at_least: float = 0.0)
         score = event_similarity(text, names)
         if not by_language:
             score = KEY_SCALE * story_key_similarity(index_set, group, other)
-        if score > 0 and score >= at_least:
+        if max(score, text) > 0 and score >= at_least:  # text kept where names score it 0: bench.related_crossval
             evidence = {"score": round(score, 4), "text": round(text, 4), "names": _rounded(names)}
             entries.append({**_story_entry(members, by_language, keys), **evidence})
     entries.sort(key=lambda entry: (-entry["score"], entry["group"]))
