@@ -220,9 +220,13 @@ def test_the_inputs_a_build_skipped_stay_reported_after_add_and_remove(tmp_path)
     index_dir = tmp_path / "index"
     build_index(index_dir, [corpus])
     add_articles(index_dir, [update])
+    add_articles(index_dir, [update])  # the same empty file again
     remove_articles(index_dir, ["good"])
-    skipped = {Path(problem["path"]).name for problem in index_stats(index_dir)["problems"]}
-    assert skipped == {"binary.txt", "empty.txt"}  # the build's, then the add's; the remove skipped nothing
+    skipped = [Path(problem["path"]).name for problem in index_stats(index_dir)["problems"]]
+    assert sorted(skipped) == ["binary.txt", "empty.txt"]  # the build's, then the add's; the remove skipped nothing
+    (corpus / "binary.txt").write_text("Bridge closes\nThe old bridge closed for repairs.\n", encoding="utf-8")
+    add_articles(index_dir, [corpus / "binary.txt"])  # fixed, and added again
+    assert [Path(problem["path"]).name for problem in index_stats(index_dir)["problems"]] == ["empty.txt"]
 
 
 def test_old_generations_are_pruned_only_once_their_grace_has_passed(tmp_path):

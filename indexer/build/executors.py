@@ -34,6 +34,10 @@ class Executor:
     def write(self, article: Article, replace: bool = False) -> None:
         raise NotImplementedError
 
+    def delete(self, doc_id: str) -> bool:
+        """Delete an article from a copied generation; only the in-process executor changes one."""
+        raise NotImplementedError(f"{type(self).__name__} writes fresh generations only")
+
     def commit(self, meanwhile: Callable[[], None]) -> None:
         """Make everything written durable, running `meanwhile` (the alignment) while that happens."""
         raise NotImplementedError
@@ -60,7 +64,7 @@ class InProcess(Executor):
         self.writers.write(article, replace)
 
     def delete(self, doc_id: str) -> bool:
-        """Delete an article from the copied generation; False when no language holds it."""
+        """False when no language holds the article."""
         return self.writers.delete(doc_id)
 
     def commit(self, meanwhile: Callable[[], None]) -> None:

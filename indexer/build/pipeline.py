@@ -131,8 +131,8 @@ def write_generation(
             writers.commit(meanwhile=alignments.align)  # the parent aligns while workers still write
             alignments.save()
             report.languages = writers.languages(partial_generation)
-            layout = writers.layout()
-            return _publish(index_dir, partial_generation, report, started, analysis, earlier, layout)
+            skipped = _skipped(earlier, inputs, report.problems)
+            return _publish(index_dir, partial_generation, report, started, analysis, skipped, writers.layout())
 
 
 @contextmanager
@@ -170,14 +170,21 @@ def _analysis_of(generation: Path) -> str:
 
 
 def _publish(
-    index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str, earlier: list, layout: dict
+    index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str, skipped: list, layout: dict
 ) -> WriteReport:
-    """Mine the lexicon, then publish with the inputs skipped, those a changed generation had included."""
+    """Mine the lexicon, then publish, the manifest listing the inputs `skipped`."""
     report.lexicon = mine_lexicon(partial)  # from the links just saved: every build, add and remove
     report.seconds = round(time.perf_counter() - started, 3)
-    manifest = make_manifest(analysis, report.languages, [*earlier, *report.problems], **layout)
+    manifest = make_manifest(analysis, report.languages, skipped, **layout)
     report.generation = publish_generation(index_dir, partial, manifest).name
     return report
+
+
+def _skipped(earlier: list[dict], inputs: list[CorpusInput], problems: list[Problem]) -> list:
+    """The inputs a generation lists as skipped: this write's, and those a changed generation listed that this
+    write did not read again (a file fixed and added again is no longer listed)."""
+    read_now = {str(corpus_input.path) for corpus_input in inputs} | {problem.path for problem in problems}
+    return [*(problem for problem in earlier if problem["path"] not in read_now), *problems]
 
 
 def index_stats(index_dir: Path) -> dict:

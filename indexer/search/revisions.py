@@ -195,7 +195,7 @@ def _popular_correction(index_set, vocabulary, word: str, langs: tuple[str, ...]
             continue
         reading = _reading(index_set, lang, typed)
         if reading.unsure:
-            return None
+            continue
         popular = [text for text in popular if _is_slip_of(index_set, lang, reading, _reading(index_set, lang, text))]
         if popular:
             return Revision(word, tuple(popular[:MAX_CORRECTIONS]), RARE, lang)
