@@ -10,9 +10,10 @@ from indexer.engine.index_set import open_index_set
 from indexer.generations import served_generation
 from indexer.search import search
 from indexer.search.dense import dense_rerank
+from indexer.search.translate import WordTranslation, specific_translations
 from search_app import create_app
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, run_cli, write_ferry_archive
 
 CORPUS = ROOT / "tests" / "data_crosslang"
 
@@ -193,3 +194,11 @@ def test_an_english_word_asked_of_the_korean_index_is_translated_not_corrected(i
     found = search(index_set, query, lang="ko")
     assert not found.get("revised_words") and "did_you_mean" not in found
     assert {word["from"] for word in found["translated"]} >= set(query.split()[-1:])
+
+
+def test_a_translation_most_passages_hold_is_left_out_and_a_telling_one_kept(tmp_path):
+    """In the ferry archive every old story says "ferry" (80 of 82 passages); "council" is in two."""
+    build_index(tmp_path / "index", [write_ferry_archive(tmp_path)])
+    archive = open_index_set(tmp_path / "index")
+    word = WordTranslation("ফেরি", "en", (("ferry", 0.6), ("council", 0.4)))
+    assert [kept.to for kept in specific_translations(archive, "en", [word])] == [(("council", 0.4),)]

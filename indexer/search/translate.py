@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from indexer.analysis import QUERY, STEM, WORD, Token
@@ -43,6 +43,13 @@ LOOSE_NAME_WEIGHT = 0.7
 SPELLING_WEIGHT = 0.5
 
 Weighted = tuple[tuple[str, float], ...]
+# A translation held by more than this share of the target language's passages is left out: aligned text pairs a
+# function word's stem (Hindi क of के/की/का, Vietnamese người, English said) with everything, and it matches
+# nearly every passage, telling nothing and costing the search a pass over them all (as MoreLikeThis's
+# maxDocFreqPct leaves out terms); on seeds/ every term past it is such a word.
+MAX_TRANSLATION_SHARE = 0.1
+# ... once it is held by more than this many passages: in a small index a share says little.
+MIN_COMMON_PASSAGES = 50
 _NUMBER = re.compile(r"\d")
 _CJK = {"Hira": "Hani", "Kana": "Hani"}
 _stop_words = lru_cache(maxsize=None)(stop_words)  # read once per language: asked for every query word
@@ -106,9 +113,26 @@ def plan_languages(
             plans[code] = plan_query(parsed, code, index_set.analyzer(code))
             continue
         words = translate_words(parsed.text, source_words, sources[0], code, lexicon)
+        words = specific_translations(index_set, code, words)
         plans[code] = translated_plan(parsed, code, [word.to for word in words])
         translated.extend(word.as_dict() for word in words)
     return plans, translated
+
+
+def specific_translations(index_set, lang: str, words: list[WordTranslation]) -> list[WordTranslation]:
+    """The translations less the terms too common in the target language to tell anything (MAX_TRANSLATION_SHARE,
+    MIN_COMMON_PASSAGES)."""
+    with index_set.searcher(lang) as searcher:
+        most = max(MIN_COMMON_PASSAGES, MAX_TRANSLATION_SHARE * searcher.doc_count())
+        return [
+            replace(word, to=tuple((term, weight) for term, weight in word.to if _held_by(searcher, term) <= most))
+            for word in words
+        ]
+
+
+def _held_by(searcher, term: str) -> int:
+    """How many passages hold a term in their headline or text (the fields the lexicon was mined from)."""
+    return max(searcher.doc_frequency(field, term) for field in ("title", "text"))
 
 
 def translate_words(text: str, words: list[tuple[str, list[Token]]], source: str, target: str, lexicon):
