@@ -51,15 +51,20 @@ def panels(entries: dict[str, list[tuple]], threshold: float, scale: float) -> d
     return lists
 
 
+def _story_panels(lists: dict[str, list[str]]):
+    """A grid cell's panels, one per story whichever of its articles is opened (the score is story against story)."""
+    return lambda group, _doc_id: lists[group]
+
+
 def cross_validated(index_set, judged: dict[str, dict[str, str]]) -> dict:
     """Figures per language measured on held-out stories (mean over folds), with the tunables each fold chose; and
     the same for the text alone (names not asked for, as before they were: only the threshold is chosen)."""
     opened = opened_articles(index_set)
     groups = sorted({group for pairs in opened.values() for group, _ in pairs})
     entries = story_entries(index_set, groups)
-    grid = {(t, n): panels(entries, t, n) for t in THRESHOLDS for n in NAMES_SCALE_GRID}
+    grid = {(t, n): _story_panels(panels(entries, t, n)) for t in THRESHOLDS for n in NAMES_SCALE_GRID}
     text_only = {g: [(other, text, None, score) for other, text, _, score in found] for g, found in entries.items()}
-    text_grid = {(t, None): panels(text_only, t, 0.0) for t in THRESHOLDS}
+    text_grid = {(t, None): _story_panels(panels(text_only, t, 0.0)) for t in THRESHOLDS}
     return {**_folds(opened, groups, grid, judged), "text_only": _folds(opened, groups, text_grid, judged)}
 
 

@@ -48,21 +48,26 @@ def judged_figures(index_set, judged: dict[str, dict[str, str]]) -> dict[str, di
     """Precision@1/@5, recall@5 and the share of stories without related coverage showing anything, per language."""
     opened = opened_articles(index_set)
     shown, thresholds = {}, set()
-    for group, doc_id in (pair for lang in OPENED_LANGUAGES for pair in opened[lang]):
+    for _group, doc_id in (pair for lang in OPENED_LANGUAGES for pair in opened[lang]):
         found = related_articles(index_set, doc_id, limit=TOP)
         thresholds.add(found.get("threshold"))
-        shown[group] = [story["group"] for story in found["related"]]
+        shown[doc_id] = [story["group"] for story in found["related"]]  # by article: a panel is the article's
     threshold = sorted(map(str, thresholds))[0] if len(thresholds) == 1 else None
-    figures = {lang: panel_figures(opened[lang], shown, judged) for lang in OPENED_LANGUAGES}
-    figures["all"] = panel_figures([pair for lang in OPENED_LANGUAGES for pair in opened[lang]], shown, judged)
+
+    def panel_of(_group: str, doc_id: str) -> list[str]:
+        return shown[doc_id]
+
+    figures = {lang: panel_figures(opened[lang], panel_of, judged) for lang in OPENED_LANGUAGES}
+    figures["all"] = panel_figures([pair for lang in OPENED_LANGUAGES for pair in opened[lang]], panel_of, judged)
     return {lang: {**found, "threshold": threshold} for lang, found in figures.items()}
 
 
-def panel_figures(opened: list[tuple[str, str]], lists: dict[str, list[str]], judged: dict) -> dict:
-    """The figures over the articles opened, each (its story, its id), given the stories each story's panel lists."""
+def panel_figures(opened: list[tuple[str, str]], panel_of, judged: dict) -> dict:
+    """The figures over the articles opened, each (its story, its id), given the stories each one's panel lists:
+    `panel_of(story, article)`."""
     counts = defaultdict(int)
-    for group, _doc_id in opened:
-        shown = lists[group][:TOP]
+    for group, doc_id in opened:
+        shown = panel_of(group, doc_id)[:TOP]
         mine = judged.get(group, {})
         scored = [other for other in shown if mine.get(other) != "borderline"]
         right = [other for other in scored if mine.get(other) == "related"]

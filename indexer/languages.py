@@ -103,7 +103,8 @@ class Detection:
     """A detected language and how it was decided.
 
     `how` is "script" (the script names one language), "statistics" (langdetect
-    is confident) or "unsure" (`lang` is a best guess, or None).
+    is confident) or "unsure" (`lang` is a best guess, or None: always None for a text
+    too short for statistics when no guess was asked for).
     """
 
     lang: str | None
