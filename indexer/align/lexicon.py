@@ -17,9 +17,11 @@ import logging
 import sqlite3
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,6 +43,8 @@ MIN_DICE = 0.15
 # Aligned pairs two terms must share at least: a single meeting pairs a passage's rare words with all of the
 # other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
 MIN_SHARED_PAIRS = 2
+# Language pairs mined at once: numpy's sorts and searches, most of the work, let other threads run meanwhile.
+MINING_THREADS = 2
 # Decimals a stored translation weight keeps.
 WEIGHT_DIGITS = 4
 # (term, language) lookups a reader remembers: the words of recent queries, each with its pivots' and ways back.
@@ -93,10 +97,7 @@ def mine_lexicon(generation: Path) -> LexiconStats:
         db.executescript(_SCHEMA)
         for lang, vocabulary in sorted(vocabularies.items()):
             vocabulary.store(db, lang)
-        translations = sum(
-            _store_pair(db, (one, vocabularies[one]), (other, vocabularies[other]), linked)
-            for (one, other), linked in sorted(pairs.items())
-        )
+        translations = _store_pairs(db, vocabularies, pairs)
         db.executescript(_INDEXES)
         db.commit()
     finally:
@@ -108,6 +109,21 @@ def mine_lexicon(generation: Path) -> LexiconStats:
         target.stat().st_size,
         round(time.perf_counter() - started, 3),
     )
+
+
+def _store_pairs(db: sqlite3.Connection, vocabularies: dict, pairs: dict[tuple[str, str], list[tuple]]) -> int:
+    """Mine every language pair, MINING_THREADS at a time, and store what each found in the order of the pairs
+    (the file one thread would write); return the translations stored."""
+    translations = 0
+    with ThreadPoolExecutor(MINING_THREADS) as pool:
+        for pair in pool.map(lambda item: _mine_pair(vocabularies, *item), sorted(pairs.items())):
+            (one, other), aligned = pair.languages, pair.aligned
+            db.execute(
+                "INSERT INTO language_pairs VALUES (?, ?, ?), (?, ?, ?)", (one, other, aligned, other, one, aligned)
+            )
+            db.executemany("INSERT INTO translations VALUES (?, ?, ?, ?)", pair.rows)
+            translations += pair.translations
+    return translations
 
 
 _EMPTY = np.zeros(0, np.int64)
@@ -179,18 +195,24 @@ def _aligned_pairs(db: sqlite3.Connection, langs: dict[str, str]) -> dict[tuple[
     return {key: sorted(found) for key, found in pairs.items()}
 
 
-def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tuple[str, _Vocabulary], linked) -> int:
-    """Mine one language pair from its aligned passages; store each direction's best translations."""
-    (one_lang, ones), (other_lang, others) = one, other
+class _MinedPair(NamedTuple):
+    """What mining one language pair found: the passage pairs it used, and both directions' rows of translations."""
+
+    languages: tuple[str, str]
+    aligned: int
+    rows: list[tuple]
+    translations: int
+
+
+def _mine_pair(vocabularies: dict[str, _Vocabulary], languages: tuple[str, str], linked: list[tuple]) -> _MinedPair:
+    """Mine one language pair from its aligned passages: each direction's best translations."""
+    (one_lang, other_lang) = languages
+    ones, others = vocabularies[one_lang], vocabularies[other_lang]
     lefts = [ones.passages.get(a, _EMPTY) for a, _ in linked]
     rights = [others.passages.get(b, _EMPTY) for _, b in linked]
     usable = [i for i, (left, right) in enumerate(zip(lefts, rights, strict=True)) if left.size and right.size]
-    db.execute(
-        "INSERT INTO language_pairs VALUES (?, ?, ?), (?, ?, ?)",
-        (one_lang, other_lang, len(usable), other_lang, one_lang, len(usable)),
-    )
     if not usable:
-        return 0
+        return _MinedPair(languages, 0, [], 0)
     width = len(others.number)
     lefts, rights = [lefts[i] for i in usable], [rights[i] for i in usable]
     found, both = _co_occurrences(lefts, rights, width)
@@ -201,11 +223,16 @@ def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tup
     telling = (dice >= MIN_DICE) & (both >= MIN_SHARED_PAIRS)
     found, left, right, dice, both = found[telling], left[telling], right[telling], dice[telling], both[telling]
     forward, backward = model1_weights(lefts, rights, width, found, dice)
-    return _store_direction(
-        db, (one_lang, ones, left), (other_lang, others, right), np.round(forward, WEIGHT_DIGITS), both
-    ) + _store_direction(
-        db, (other_lang, others, right), (one_lang, ones, left), np.round(backward, WEIGHT_DIGITS), both
-    )
+    rows, translations = [], 0
+    for source, target, weight in (
+        ((one_lang, ones, left), (other_lang, others, right), forward),
+        ((other_lang, others, right), (one_lang, ones, left), backward),
+    ):
+        weight = np.round(weight, WEIGHT_DIGITS)
+        kept = _strongest(source[2], weight, both)
+        rows += _direction_rows(source, target, weight, kept)
+        translations += len(kept)
+    return _MinedPair(languages, len(usable), rows, translations)
 
 
 def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -225,19 +252,14 @@ def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: in
     return found, np.bincount(where, weights=np.concatenate(counts)).astype(np.int64)
 
 
-def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, weight: np.ndarray, both: np.ndarray) -> int:
-    """Store each source term's strongest translations into the target language (by `weight`), as one row."""
+def _direction_rows(source: tuple, target: tuple, weight: np.ndarray, kept: np.ndarray) -> list[tuple]:
+    """The `kept` cells as rows of translations into the target language, one row per source term."""
     (src_lang, src_vocabulary, src), (tgt_lang, tgt_vocabulary, tgt) = source, target
-    kept = _strongest(src, weight, both)
     src_terms, tgt_terms = src_vocabulary.terms, tgt_vocabulary.terms
     targets = defaultdict(list)
     for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), weight[kept].tolist(), strict=True):
         targets[s].append(f"{tgt_terms[t]}{_FIELD}{d}")
-    db.executemany(
-        "INSERT INTO translations VALUES (?, ?, ?, ?)",
-        [(src_lang, src_terms[s], tgt_lang, _ITEM.join(found)) for s, found in targets.items()],
-    )
-    return len(kept)
+    return [(src_lang, src_terms[s], tgt_lang, _ITEM.join(found)) for s, found in targets.items()]
 
 
 def _strongest(src: np.ndarray, weight: np.ndarray, both: np.ndarray) -> np.ndarray:

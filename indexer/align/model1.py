@@ -17,6 +17,10 @@ import numpy as np
 EM_ITERATIONS = 3
 # Aligned passage pairs cross-joined in one step: two 30-term passages make 900 rows, so this bounds the memory.
 PAIRS_PER_STEP = 2_000
+# Slots per kept cell in the hashed filter that spares most cross-join rows the exact search among the cells:
+# about one row in this many outside a cell gets through to the search.
+FILTER_SLOTS_PER_CELL = 32
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: multiplying by it spreads codes over the slots
 
 
 def cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -65,11 +69,14 @@ def _rows(lefts: list[np.ndarray], rights: list[np.ndarray], width: int, cells: 
     as positions in the concatenated passages (a word of one pair: what EM shares out)."""
     found, left_groups, right_groups = [], [], []
     left_offset = right_offset = 0
+    in_filter = _CellFilter(cells)
     for begin in range(0, len(lefts), PAIRS_PER_STEP):
         step_lefts, step_rights = lefts[begin : begin + PAIRS_PER_STEP], rights[begin : begin + PAIRS_PER_STEP]
         all_lefts, all_rights = np.concatenate(step_lefts), np.concatenate(step_rights)
         left_at, right_at = cross_join(step_lefts, step_rights)
         codes = all_lefts[left_at] * width + all_rights[right_at]
+        maybe = in_filter(codes)
+        codes, left_at, right_at = codes[maybe], left_at[maybe], right_at[maybe]
         where = np.minimum(np.searchsorted(cells, codes), len(cells) - 1)
         kept = cells[where] == codes
         found.append(where[kept])
@@ -78,3 +85,20 @@ def _rows(lefts: list[np.ndarray], rights: list[np.ndarray], width: int, cells: 
         left_offset += len(all_lefts)
         right_offset += len(all_rights)
     return np.concatenate(found), np.concatenate(left_groups), np.concatenate(right_groups)
+
+
+class _CellFilter:
+    """Which codes may be kept cells (every kept cell, and a few others: a Bloom filter of one hash), in one pass
+    over an array where a search among the cells costs a binary search per code."""
+
+    def __init__(self, cells: np.ndarray):
+        bits = max(1, int(np.ceil(np.log2(len(cells) * FILTER_SLOTS_PER_CELL))))
+        self.shift = np.uint64(64 - bits)
+        self.slots = np.zeros(1 << bits, dtype=bool)
+        self.slots[self._slot(cells)] = True
+
+    def __call__(self, codes: np.ndarray) -> np.ndarray:
+        return self.slots[self._slot(codes)]
+
+    def _slot(self, codes: np.ndarray) -> np.ndarray:
+        return (codes.view(np.uint64) * _FIBONACCI) >> self.shift

@@ -249,7 +249,10 @@ class LinkWriter:
             (MAX_ANCHOR_ARTICLES,),
         )
         self.db.execute("INSERT INTO telling_counts SELECT doc_id, COUNT(*) FROM telling GROUP BY doc_id")
+        complete = self._stories_in_every_language()
         for source in map(_candidate_profile, self.db.execute("SELECT * FROM changed ORDER BY doc_id")):
+            if source.group in complete:  # a candidate must be in a language its story lacks: it lacks none
+                continue
             plausible = [
                 o for o in self._sharing_anchors(source) if plausible_candidate(source, o, models.get(_pair(source, o)))
             ]
@@ -268,6 +271,14 @@ class LinkWriter:
                             (other.id, source.id, source.lang, confidence),
                         ],
                     )
+
+    def _stories_in_every_language(self) -> set[str]:
+        """The stories with an article in every language the store holds."""
+        rows = self.db.execute(
+            "SELECT grp FROM profiles GROUP BY grp "
+            "HAVING COUNT(DISTINCT lang) = (SELECT COUNT(DISTINCT lang) FROM profiles)"
+        )
+        return {group for (group,) in rows}
 
     def _sharing_anchors(self, source: CandidateProfile) -> list[CandidateProfile]:
         """Articles worth aligning with `source`: sharing enough telling anchors, in a language neither story has.
