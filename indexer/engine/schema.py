@@ -56,11 +56,21 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
     def remembering(self) -> Iterator[None]:
         """Analyze each text once while an article is written: its passages all repeat its headline and
         byline, and its related-coverage keys read every text again."""
-        self._memo.texts = {}
+        self._memo.texts, self._memo.postings = {}, {}
         try:
             yield
         finally:
-            self._memo.texts = None
+            self._memo.texts = self._memo.postings = None
+
+    def postings(self, key: tuple, encode: Callable[[], list]) -> list:
+        """A field's encoded postings of one text (`key` names both), encoded once while an article is written:
+        every passage repeats its headline and byline."""
+        memo = getattr(self._memo, "postings", None)
+        if memo is None:
+            return encode()
+        if key not in memo:
+            memo[key] = encode()
+        return memo[key]
 
     def tokens(self, text: str, mode: str = INDEX) -> list[Token]:
         """Our Tokens for `text`, whatever the analysis."""
@@ -111,13 +121,16 @@ def _token_word_values(form: Positions, value: str, analyzer: WhooshAnalyzer, po
     Whoosh's own path wraps every token in its Token object and a chain of generators,
     which py-spy put at a quarter of `add_document`; the postings written are the same.
     """
-    found: dict[str, list] = defaultdict(list)
-    weights: dict[str, float] = defaultdict(float)
-    for token in analyzer.tokens(value, INDEX):
-        found[token.text].append(posting(token))
-        weights[token.text] += token.boost
-    for term, postings in found.items():
-        yield term, len(postings), weights[term] * form.field_boost, form.encode(postings)
+
+    def encode() -> list[tuple[str, int, float, bytes]]:
+        found: dict[str, list] = defaultdict(list)
+        weights: dict[str, float] = defaultdict(float)
+        for token in analyzer.tokens(value, INDEX):
+            found[token.text].append(posting(token))
+            weights[token.text] += token.boost
+        return [(term, len(at), weights[term] * form.field_boost, form.encode(at)) for term, at in found.items()]
+
+    return analyzer.postings((type(form), form.field_boost, value), encode)
 
 
 class TokenPositions(Positions):

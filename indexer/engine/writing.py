@@ -13,8 +13,10 @@ from indexer.documents import Article
 from indexer.engine.schema import open_index, passages_of, schema_for
 from indexer.engine.vocabulary import VocabularyWriter
 
-# Memory each language's writer may use before flushing a segment to disk.
-WRITER_LIMIT_MB = 64
+# Memory each language's writer may use for its postings before it sorts them into runs in temporary files, to
+# merge again at commit: at 64 MB, every language of a 100k-passage build spilled (Whoosh's estimate: 160-225 MB
+# each) and English took 12.4 s CPU to write against 8.3 s unspilled. 256 keeps up to ~100k passages in memory.
+WRITER_LIMIT_MB = 256
 
 
 def open_writer(folder: Path, lang: str, analysis: str = SETU):
