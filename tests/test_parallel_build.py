@@ -63,12 +63,14 @@ def _fail_on(items, bad):
     for item in items:
         if item == bad:
             raise ValueError(f"cannot take {item}")
+    yield "all taken"
 
 
 def test_a_failing_worker_fails_the_whole_run_with_its_traceback():
     workers = KeyedWorkers(_fail_on, ("b",), jobs=2)
     for key in ("a", "b", "a"):
         workers.send(key, key)
+    workers.end()
     with pytest.raises(WorkerFailed, match="cannot take b"):
-        workers.finish()
+        workers.results()
     workers.terminate()

@@ -38,8 +38,9 @@ class Executor:
         """Delete an article from a copied generation; only the in-process executor changes one."""
         raise NotImplementedError(f"{type(self).__name__} writes fresh generations only")
 
-    def commit(self, meanwhile: Callable[[], None]) -> None:
-        """Make everything written durable, running `meanwhile` (the alignment) while that happens."""
+    def commit(self, meanwhile: Callable[[], None], with_keys: Callable[[], None]) -> None:
+        """Make everything written durable, running `meanwhile` (the alignment) while that happens, and `with_keys`
+        (mining the lexicon) as soon as every article's keys are in the alignment store."""
         raise NotImplementedError
 
     def cancel(self) -> None:
@@ -67,8 +68,9 @@ class InProcess(Executor):
         """False when no language holds the article."""
         return self.writers.delete(doc_id)
 
-    def commit(self, meanwhile: Callable[[], None]) -> None:
-        meanwhile()  # one process has nothing to overlap it with
+    def commit(self, meanwhile: Callable[[], None], with_keys: Callable[[], None]) -> None:
+        meanwhile()  # one process has nothing to overlap them with
+        with_keys()
         self.writers.commit()
 
     def cancel(self) -> None:
@@ -86,29 +88,34 @@ class PerLanguageProcesses(Executor):
         """Send the article to the worker writing its language (a fresh build replaces nothing)."""
         self.workers.send(article.lang, article, ANALYSIS_COST.get(article.lang, 1.0))
 
-    def commit(self, meanwhile: Callable[[], None]) -> None:
-        """Commit every language, running `meanwhile` while the workers finish; then take the
-        related-coverage keys they kept into the alignment store."""
-        for key_file in self.workers.finish(meanwhile):
+    def commit(self, meanwhile: Callable[[], None], with_keys: Callable[[], None]) -> None:
+        """Commit every language, running `meanwhile` while the workers write; then take the related-coverage keys
+        each sends before committing its indexes into the alignment store, and run `with_keys` while they commit."""
+        self.workers.end()
+        meanwhile()
+        for key_file in self.workers.results():
             self.alignments.merge_keys(Path(key_file))
+        with_keys()
+        self.workers.join()
 
     def cancel(self) -> None:
         self.workers.terminate()
 
 
-def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> str:
+def _write_languages(articles: Iterable[Article], generation: str, analysis: str) -> Iterator[str]:
     """A worker process's build: write the articles it is sent, commit its languages' indexes.
 
-    Each article's related-coverage keys go to the worker's own KeyFile, whose path it
-    returns for the parent (which keeps the alignment store) to merge.
+    Each article's related-coverage keys go to the worker's own KeyFile, whose path it yields
+    for the parent (which keeps the alignment store) to merge, and mine the lexicon from,
+    before committing: the indexes' commit is a third of a worker's time, and mining runs meanwhile.
     """
     key_file = KeyFile(Path(generation) / f"keys-{os.getpid()}.sqlite")
     writers = LanguageWriters(Path(generation), analysis, key_file.add)
     try:
         for article in articles:
             writers.write(article)
+        yield str(key_file.close())
         writers.commit()
     except BaseException:
         writers.cancel()
         raise
-    return str(key_file.close())

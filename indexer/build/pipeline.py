@@ -128,11 +128,21 @@ def write_generation(
                 report.written[item.lang] += 1
             if not copy_current:
                 report.refuse_if_empty()
-            writers.commit(meanwhile=alignments.align)  # the parent aligns while workers still write
-            alignments.save()
+            writers.commit(meanwhile=alignments.align, with_keys=_then_mined(alignments, partial_generation, report))
             report.languages = writers.languages(partial_generation)
             skipped = _skipped(earlier, inputs, report.problems)
             return _publish(index_dir, partial_generation, report, started, analysis, skipped, writers.layout())
+
+
+def _then_mined(alignments: LinkWriter, generation: Path, report: WriteReport) -> Callable[[], None]:
+    """Once every article's keys are in the alignment store: save it, and mine the lexicon from its links (every
+    build, add and remove), while the indexes are committed."""
+
+    def save_and_mine() -> None:
+        alignments.save()
+        report.lexicon = mine_lexicon(generation)
+
+    return save_and_mine
 
 
 @contextmanager
@@ -172,8 +182,7 @@ def _analysis_of(generation: Path) -> str:
 def _publish(
     index_dir: Path, partial: Path, report: WriteReport, started: float, analysis: str, skipped: list, layout: dict
 ) -> WriteReport:
-    """Mine the lexicon, then publish, the manifest listing the inputs `skipped`."""
-    report.lexicon = mine_lexicon(partial)  # from the links just saved: every build, add and remove
+    """Publish, the manifest listing the inputs `skipped`."""
     report.seconds = round(time.perf_counter() - started, 3)
     manifest = make_manifest(analysis, report.languages, skipped, **layout)
     report.generation = publish_generation(index_dir, partial, manifest).name

@@ -32,9 +32,11 @@ class WorkerFailed(RuntimeError):
 class KeyedWorkers:
     """Up to `jobs` processes, each running `target(items, *args)` over the items of the keys it was given.
 
+    `target` yields its results as they are ready (a build's keys before it commits its indexes).
     A key goes, on first sight, to a new worker while fewer than `jobs` run, else to the
     worker whose keys weigh least (a key's weight is its expected share of the work, since
-    its volume is unknown until the end). `finish()` ends the streams and waits.
+    its volume is unknown until the end). `end()` ends the streams; `results()` takes each
+    worker's next result; `join()` waits for them to finish.
     """
 
     def __init__(self, target: Callable, args: tuple, jobs: int):
@@ -51,20 +53,22 @@ class KeyedWorkers:
         if len(worker.pending) >= BATCH_ITEMS:
             worker.flush()
 
-    def finish(self, meanwhile: Callable[[], None] | None = None) -> list:
-        """End every worker's stream, run `meanwhile` while they work through it, and return their results.
-
-        Raises WorkerFailed if any failed.
-        """
+    def end(self) -> None:
+        """End every worker's stream: each works through what it was sent and goes on to its last results."""
         for worker in self.workers:
             worker.flush()
             worker.put(None)
-        if meanwhile:
-            meanwhile()
-        results = [worker.result() for worker in self.workers]
+
+    def results(self) -> list:
+        """Each worker's next result, in the order the workers started; raises WorkerFailed if any failed."""
+        return [worker.result() for worker in self.workers]
+
+    def join(self) -> None:
+        """Wait for every worker to finish its target (raising WorkerFailed if one failed) and exit."""
+        for worker in self.workers:
+            worker.wait_done()
         for worker in self.workers:
             worker.process.join()
-        return results
 
     def terminate(self) -> None:
         """Stop every worker at once (the work is being discarded)."""
@@ -109,6 +113,18 @@ class _Worker:
                 self._check_alive()
 
     def result(self):
+        """The target's next result; WorkerFailed if it raised, died, or ended with no more."""
+        status, value = self._message()
+        if status == "done":
+            raise WorkerFailed(f"worker process {self.process.pid} ended with no result left to give")
+        return value
+
+    def wait_done(self) -> None:
+        """Wait for the target to finish, any results it still yields dropped."""
+        while self._message()[0] != "done":
+            pass
+
+    def _message(self) -> tuple[str, object]:
         while True:
             try:
                 status, value = self.outbox.get(timeout=LIVENESS_SECONDS)
@@ -117,7 +133,7 @@ class _Worker:
                 continue
             if status == "failed":
                 raise WorkerFailed(value)
-            return value
+            return status, value
 
     def _check_alive(self) -> None:
         if not self.process.is_alive():
@@ -125,10 +141,13 @@ class _Worker:
 
 
 def _run(inbox, outbox, target: Callable, args: tuple) -> None:
-    """The worker's main: run `target` over the items received, report its result or its traceback."""
+    """The worker's main: run `target` over the items received, report each result it yields, then its end (or
+    its traceback)."""
     _exit_with_parent()
     try:
-        outbox.put(("done", target(_received(inbox), *args)))
+        for result in target(_received(inbox), *args):
+            outbox.put(("result", result))
+        outbox.put(("done", None))
     except BaseException:
         outbox.put(("failed", traceback.format_exc()))
 

@@ -79,7 +79,7 @@ class ShardsOnCluster(Executor):
         """Keep the article: where it goes depends on how many articles its language has."""
         self.articles.append(article)
 
-    def commit(self, meanwhile: Callable[[], None]) -> None:
+    def commit(self, meanwhile: Callable[[], None], with_keys: Callable[[], None]) -> None:
         plan = _plan_shards(self.articles, self.shards, self.choose_shard)
         key_files = {shard: str(self.generation / f"keys-{shard[0]}-{shard[1]}.sqlite") for shard in plan}
         writes = [
@@ -94,6 +94,7 @@ class ShardsOnCluster(Executor):
         self.shard_stats = dict(zip(plan, self.cluster.gather(running), strict=True))
         for key_file in key_files.values():
             self.alignments.merge_keys(Path(key_file))
+        with_keys()
         vocabulary = VocabularyWriter(self.generation)
         for lang, k in plan:
             vocabulary.merge(lang, shard_folder(self.generation, lang, k) / FILE_PATTERN.format(lang))
