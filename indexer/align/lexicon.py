@@ -41,6 +41,11 @@ MIN_DICE = 0.15
 # Aligned pairs two terms must share at least: a single meeting pairs a passage's rare words with all of the
 # other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
 MIN_SHARED_PAIRS = 2
+# ... unless both are rare enough for their one meeting to tell (Dice at least this: the two held by five aligned
+# passages at most between them): a story's rare words are the ones a reader asks about, and Model 1
+# tells which of a pair's rare words made which once the pair's other words are explained. Mined on the bundled
+# corpus, cross-language MRR@10 over six directions 0.632 -> 0.684 (chosen on half of bench.crosslang's stories).
+MIN_DICE_MET_ONCE = 0.4
 # Decimals a stored translation weight keeps.
 WEIGHT_DIGITS = 4
 # (term, language) lookups a reader remembers: the words of recent queries, each with its pivots' and ways back.
@@ -198,7 +203,7 @@ def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tup
     left_df = np.bincount(np.concatenate(lefts), minlength=len(ones.number))
     right_df = np.bincount(np.concatenate(rights), minlength=width)
     dice = 2 * both / (left_df[left] + right_df[right])
-    telling = (dice >= MIN_DICE) & (both >= MIN_SHARED_PAIRS)
+    telling = (dice >= MIN_DICE) & ((both >= MIN_SHARED_PAIRS) | (dice >= MIN_DICE_MET_ONCE))
     found, left, right, dice, both = found[telling], left[telling], right[telling], dice[telling], both[telling]
     forward, backward = model1_weights(lefts, rights, width, found, dice)
     return _store_direction(
