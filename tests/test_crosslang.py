@@ -100,6 +100,16 @@ def test_a_word_aligned_beside_a_name_is_translated_by_its_meaning(lexicon_stori
     assert "cork-en" in found and ("bridge-en" not in found or found.index("cork-en") < found.index("bridge-en"))
 
 
+def test_a_word_met_once_is_translated_by_the_word_its_pair_leaves_unexplained(lexicon_stories):
+    """분화구 (crater) and crater meet in one aligned paragraph only, beside volcano and smoke, which the story's
+    other paragraphs pair with 화산 and 연기: the crater lake is found first, not the factory's smoke (before,
+    a pair met once was never mined and 분화구 found nothing)."""
+    result = search(lexicon_stories, "분화구", lang="en")
+    assert result["translated"][0]["to"][0][0] == "crater"
+    found = hit_ids(result)
+    assert "lake-en" in found and "factory-en" not in found[: found.index("lake-en") + 1]
+
+
 def test_a_name_is_matched_by_its_spelling_in_a_third_script(lexicon_stories):
     """카페인 sounds like caffeine and Kevin and is spelled more like Kevin, but most like caffeine's Japanese
     カフェイン: the caffeine articles are found, not the chess player's."""
