@@ -2,9 +2,9 @@
 
 News is dated in words: 11월, নভেম্বরে, November, 11月 name one month. No aligned text needs
 to teach that; CLDR's calendar data (ICU's DateFormatSymbols) lists each language's names
-in their standard and stand-alone forms, matched as written there: Latin-script names
-capitalized (not the modal may), abbreviations left out (Sat and Sun are English words).
-Pure functions; no index.
+in their standard and stand-alone forms. A query's names are found in full and as written
+there (Latin-script ones capitalized: not the modal may; no abbreviations: Sat and Sun are
+English words); a month is searched for in its full and abbreviated forms. Pure functions; no index.
 """
 
 from __future__ import annotations
@@ -76,10 +76,9 @@ def calendar_name_forms(kind: str, number: int, lang: str) -> list[str]:
     symbols = icu.DateFormatSymbols(icu.Locale(lang))
     if kind == WEEKDAY:
         return [symbols.getWeekdays(icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.WIDE)[number]]
-    forms = [
+    full, abbreviated = (
         symbols.getMonths(icu.DateFormatSymbols.FORMAT, width)[number - 1]
         for width in (icu.DateFormatSymbols.WIDE, icu.DateFormatSymbols.ABBREVIATED)
-    ]
-    full, abbreviated = forms
-    kept = [full] + ([abbreviated] if not any(unicodedata.category(c).startswith("P") for c in abbreviated) else [])
-    return list(dict.fromkeys(kept))
+    )
+    dotted = any(unicodedata.category(character).startswith("P") for character in abbreviated)
+    return [full] if dotted or abbreviated == full else [full, abbreviated]
