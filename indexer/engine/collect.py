@@ -47,6 +47,31 @@ class TopPassages(TopCollector):
         if len(self.items) < self.limit:
             self.minscore = 0
 
+    def matches(self) -> Iterator[int]:
+        """Whoosh's loop over the matches, its matcher tree pruned every `replace` matches only.
+
+        Whoosh's also prunes at each rise of the heap's minimum, and each pruning walks the whole
+        tree (recomputing each node's best score from its leaves): for a prefix's 150 completions
+        that was most of the search. A rise still lets the matcher skip blocks that cannot reach it.
+        """
+        matcher, minscore, countdown, check_quality = self.matcher, self.minscore, 0, True
+        use_quality = self._use_block_quality()
+        while matcher.is_active():
+            if countdown == 0:
+                self.matcher = matcher = matcher.replace(self.minscore or 0)
+                if not matcher.is_active():
+                    break
+                use_quality, countdown = self._use_block_quality(), self.replace
+            countdown -= 1
+            if self.minscore != minscore:
+                check_quality, minscore = True, self.minscore
+            if use_quality and check_quality and minscore is not None:
+                self.skipped_times += matcher.skip_to_quality(minscore)
+                if not matcher.is_active():
+                    break
+            yield matcher.id()
+            check_quality = matcher.next()
+
     def saw_every_match(self) -> bool:
         """Whether nothing was pruned or skipped: only a full heap prunes, and its collect count reached it."""
         return self.total < self.limit
