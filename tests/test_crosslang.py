@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.align.lexicon import LexiconReader
+from indexer.analysis.calendar import calendar_names
 from indexer.build.pipeline import add_articles, build_index, remove_articles
 from indexer.engine.index_set import open_index_set
 from indexer.generations import served_generation
@@ -98,6 +99,45 @@ def test_a_word_aligned_beside_a_name_is_translated_by_its_meaning(lexicon_stori
     assert result["translated"][0]["to"][0][0] == "arrest"
     found = hit_ids(result)
     assert "cork-en" in found and ("bridge-en" not in found or found.index("cork-en") < found.index("bridge-en"))
+
+
+def test_a_word_met_once_is_translated_by_the_word_its_pair_leaves_unexplained(lexicon_stories):
+    """분화구 (crater) and crater meet in one aligned paragraph only, beside volcano and smoke, which the story's
+    other paragraphs pair with 화산 and 연기: the crater lake is found first, not the factory's smoke (before,
+    a pair met once was never mined and 분화구 found nothing)."""
+    result = search(lexicon_stories, "분화구", lang="en")
+    assert result["translated"][0]["to"][0][0] == "crater"
+    found = hit_ids(result)
+    assert "lake-en" in found and "factory-en" not in found[: found.index("lake-en") + 1]
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "written", "wanted", "other"),
+    [("11월", "en", "November", "vote-en", "poll-en"), ("November", "ko", "11월", "budget-ko", "festival2-ko")],
+)
+def test_a_month_is_searched_as_the_other_language_names_it(lexicon_stories, query, lang, written, wanted, other):
+    """No aligned text pairs 11월 with November: the calendar's names in each language do, and the other month's
+    article (6월, June) is not found."""
+    result = search(lexicon_stories, query, lang=lang)
+    assert [(word["from"], word["to"][0][0]) for word in result["translated"]] == [(query, written)]
+    assert hit_ids(result)[0] == wanted and other not in hit_ids(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "named"),
+    [
+        ("시의회는 11월에 표결한다", "ko", ["11월"]),
+        ("1월과 11월", "ko", ["1월", "11월"]),
+        ("নভেম্বরে ভোট", "bn", ["নভেম্বর"]),
+        ("十一月和一月", "zh", ["十一月", "一月"]),
+        ("Mayor May may visit on Monday", "en", ["May", "Monday"]),
+        ("월요일 회의", "ko", ["월요일"]),
+    ],
+)
+def test_months_and_weekdays_are_found_as_written(text, lang, named):
+    """CLDR's full names, longest first and never inside a longer number; in Latin script whole words written
+    as names (the modal `may` and the Mayor are not months)."""
+    assert [text[found.start : found.end] for found in calendar_names(text, lang)] == named
 
 
 def test_a_name_is_matched_by_its_spelling_in_a_third_script(lexicon_stories):

@@ -41,6 +41,11 @@ MIN_DICE = 0.15
 # Aligned pairs two terms must share at least: a single meeting pairs a passage's rare words with all of the
 # other side's (ties), most of them wrongly, and such pairs were nine tenths of the lexicon.
 MIN_SHARED_PAIRS = 2
+# ... unless both are rare enough for their one meeting to tell (Dice at least this: the two held by five aligned
+# passages at most between them): a story's rare words are the ones a reader asks about, and Model 1
+# tells which of a pair's rare words made which once the pair's other words are explained. Mined on the bundled
+# corpus, cross-language MRR@10 over six directions 0.632 -> 0.684 (chosen on half of bench.crosslang's stories).
+MIN_DICE_MET_ONCE = 0.4
 # Decimals a stored translation weight keeps.
 WEIGHT_DIGITS = 4
 # (term, language) lookups a reader remembers: the words of recent queries, each with its pivots' and ways back.
@@ -62,6 +67,11 @@ CREATE INDEX vocabulary_term ON vocabulary (lang, term);
 CREATE INDEX vocabulary_loose_key ON vocabulary (lang, loose_key);
 """
 _FIELD, _ITEM = "\x1f", "\x1e"  # ASCII unit and record separators: no term holds one
+# A stored weight's text by its steps of 10**-WEIGHT_DIGITS (as str() writes the rounded float), made once.
+_WEIGHT_TEXTS = [f"{_FIELD}{step / 10**WEIGHT_DIGITS}" for step in range(10**WEIGHT_DIGITS + 1)]
+# The sort key's bit fields: pairs shared below _WEIGHT_SHIFT (under 16M), weight steps up to _TERM_SHIFT, then the
+# source term's number (under 8M terms a language).
+_WEIGHT_SHIFT, _TERM_SHIFT = 24, 40
 
 
 @dataclass(frozen=True)
@@ -198,7 +208,7 @@ def _store_pair(db: sqlite3.Connection, one: tuple[str, _Vocabulary], other: tup
     left_df = np.bincount(np.concatenate(lefts), minlength=len(ones.number))
     right_df = np.bincount(np.concatenate(rights), minlength=width)
     dice = 2 * both / (left_df[left] + right_df[right])
-    telling = (dice >= MIN_DICE) & (both >= MIN_SHARED_PAIRS)
+    telling = (dice >= MIN_DICE) & ((both >= MIN_SHARED_PAIRS) | (dice >= MIN_DICE_MET_ONCE))
     found, left, right, dice, both = found[telling], left[telling], right[telling], dice[telling], both[telling]
     forward, backward = model1_weights(lefts, rights, width, found, dice)
     return _store_direction(
@@ -228,21 +238,29 @@ def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: in
 def _store_direction(db: sqlite3.Connection, source: tuple, target: tuple, weight: np.ndarray, both: np.ndarray) -> int:
     """Store each source term's strongest translations into the target language (by `weight`), as one row."""
     (src_lang, src_vocabulary, src), (tgt_lang, tgt_vocabulary, tgt) = source, target
-    kept = _strongest(src, weight, both)
-    src_terms, tgt_terms = src_vocabulary.terms, tgt_vocabulary.terms
-    targets = defaultdict(list)
-    for s, t, d in zip(src[kept].tolist(), tgt[kept].tolist(), weight[kept].tolist(), strict=True):
-        targets[s].append(f"{tgt_terms[t]}{_FIELD}{d}")
+    kept = _strongest(src, weight, both)  # grouped by source term, strongest first
+    tgt_terms = tgt_vocabulary.terms
+    steps = np.rint(weight[kept] * 10**WEIGHT_DIGITS).astype(np.int64).tolist()
+    items = [tgt_terms[t] + _WEIGHT_TEXTS[step] for t, step in zip(tgt[kept].tolist(), steps, strict=True)]
+    sources = src[kept]
+    starts = np.flatnonzero(np.r_[True, sources[1:] != sources[:-1]]).tolist()
+    src_terms = [src_vocabulary.terms[s] for s in sources[starts].tolist()]
     db.executemany(
         "INSERT INTO translations VALUES (?, ?, ?, ?)",
-        [(src_lang, src_terms[s], tgt_lang, _ITEM.join(found)) for s, found in targets.items()],
+        [
+            (src_lang, term, tgt_lang, _ITEM.join(items[begin:end]))
+            for term, begin, end in zip(src_terms, starts, [*starts[1:], len(items)], strict=True)
+        ],
     )
     return len(kept)
 
 
 def _strongest(src: np.ndarray, weight: np.ndarray, both: np.ndarray) -> np.ndarray:
-    """The cells to keep: per source term, its TRANSLATIONS_KEPT strongest partners."""
-    order = np.lexsort((-both, -weight, src))
+    """The cells to keep: per source term, its TRANSLATIONS_KEPT strongest partners (by weight, then pairs shared).
+
+    One int64 key sorts them as (source term, -weight, -pairs): half the time of a three-key lexsort."""
+    steps = np.rint(weight * 10**WEIGHT_DIGITS).astype(np.int64)
+    order = np.argsort((src.astype(np.int64) << _TERM_SHIFT) - (steps << _WEIGHT_SHIFT) - both, kind="stable")
     grouped = src[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))

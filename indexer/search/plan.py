@@ -80,16 +80,29 @@ def plan_query(parsed: ParsedQuery, lang: str, analyzer) -> QueryPlan:
     )
 
 
-def translated_plan(parsed: ParsedQuery, lang: str, words: list[tuple[tuple[str, float], ...]]) -> QueryPlan:
+def translated_plan(
+    parsed: ParsedQuery, lang: str, words: list[tuple[tuple[str, float], ...]], written: tuple[ClausePlan, ...] = ()
+) -> QueryPlan:
     """A plan for a query translated into `lang`: per source word, any of its weighted target terms (already
-    analyzed, as the lexicon holds them) in any searched field; a word with no translation is left out."""
-    clauses = []
+    analyzed, as the lexicon holds them) in any searched field, and the `written` clauses (text_clause); a word
+    with no translation is left out."""
+    clauses = list(written)
     for targets in words:
         if targets:
             terms = [eq.term(field, term, weight) for field in SEARCH_FIELDS for term, weight in targets]
             query = eq.any_of(terms)
             clauses.append(ClausePlan(query, tuple((term,) for term, _ in targets), True))
     return QueryPlan(lang, tuple(clauses), None, _restriction(parsed), ())
+
+
+def text_clause(forms: list[str], lang: str, analyzer) -> ClausePlan | None:
+    """A clause matching any of `forms`, text of the index's own language each searched as a phrase would be
+    (11월 as 11 then 월, not 6월's 월; 十一月 by its grams, as 十一月份 holds them)."""
+    builder = _ClauseBuilder(analyzer, lang)
+    units = [unit for unit in (builder.unit_query(Unit("phrase", form)) for form in forms) if unit is not None]
+    if not units:
+        return None
+    return ClausePlan(eq.any_of([query for query, _ in units]), tuple(o for _, options in units for o in options), True)
 
 
 class _ClauseBuilder:

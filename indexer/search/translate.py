@@ -3,8 +3,9 @@
 Each word of the query becomes its best few translations, weighted (indexer.align.lexicon), voted
 by the direct pair and by every third language aligned with both (bn → en → ko). A word the lexicon has never
 seen may be a name: it becomes the target language's words that sound alike once both are
-transliterated (ফোর্ড → 포드). Numbers, and Latin-script words in a query of another
-script, are searched as written. Operators (phrases, OR, exclusions) are not translated:
+transliterated (ফোর্ড → 포드). Months and weekdays become the target's names for them
+(CLDR: 11월 → November). Numbers, and Latin-script words in a query of another script,
+are searched as written. Operators (phrases, OR, exclusions) are not translated:
 their words are.
 """
 
@@ -16,10 +17,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from indexer.analysis import QUERY, STEM, WORD, Token
+from indexer.analysis.calendar import CalendarName, calendar_name_forms, calendar_names
 from indexer.analysis.names import loose_name_key, name_key, name_similarity, spelling_similarity
 from indexer.analysis.stopwords import stop_words
 from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
-from indexer.search.plan import QueryPlan, plan_query, translated_plan
+from indexer.search.plan import QueryPlan, plan_query, text_clause, translated_plan
 from indexer.search.query import ParsedQuery
 from indexer.search.routing import Route
 
@@ -62,6 +64,7 @@ class WordTranslation:
     source: str
     lang: str
     to: Weighted
+    written: bool = False  # `to` is the target language's text (a month's names), searched as its own words are
 
     def as_dict(self) -> dict:
         return {"from": self.source, "lang": self.lang, "to": [[term, weight] for term, weight in self.to]}
@@ -114,7 +117,10 @@ def plan_languages(
             continue
         words = translate_words(parsed.text, source_words, sources[0], code, lexicon)
         words = specific_translations(index_set, code, words)
-        plans[code] = translated_plan(parsed, code, [word.to for word in words])
+        analyzer = index_set.analyzer(code)
+        written = [text_clause([form for form, _ in word.to], code, analyzer) for word in words if word.written]
+        lexical = [word.to for word in words if not word.written]
+        plans[code] = translated_plan(parsed, code, lexical, tuple(clause for clause in written if clause))
         translated.extend(word.as_dict() for word in words)
     return plans, translated
 
@@ -125,7 +131,9 @@ def specific_translations(index_set, lang: str, words: list[WordTranslation]) ->
     with index_set.searcher(lang) as searcher:
         most = max(MIN_COMMON_PASSAGES, MAX_TRANSLATION_SHARE * searcher.doc_count())
         return [
-            replace(word, to=tuple((term, weight) for term, weight in word.to if _held_by(searcher, term) <= most))
+            word
+            if word.written
+            else replace(word, to=tuple((term, weight) for term, weight in word.to if _held_by(searcher, term) <= most))
             for word in words
         ]
 
@@ -136,10 +144,17 @@ def _held_by(searcher, term: str) -> int:
 
 
 def translate_words(text: str, words: list[tuple[str, list[Token]]], source: str, target: str, lexicon):
-    """Each of the `words` of `text` (in language `source`, analyzed by `_words`) as weighted terms of `target`."""
+    """Each of the `words` of `text` (in language `source`, analyzed by `_words`) as weighted terms of `target`,
+    a month or weekday as the target writes it."""
     found: list[WordTranslation] = []
     latin_query = dominant_script(text) == "Latn"
+    dates = calendar_names(text, source)
     for surface, tokens in words:
+        date = next((date for date in dates if date.start <= tokens[0].start < date.end), None)
+        if date is not None:
+            if date.start == min(token.start for token in tokens):  # the name's first word brings it once
+                found.append(_calendar_translation(text[date.start : date.end], date, target))
+            continue
         if surface.lower() in _stop_words(source):
             continue  # a stop word carries no meaning to translate (and is not matched on at home either)
         kept = [token.text for token in tokens if _NUMBER.search(token.text)]
@@ -156,6 +171,13 @@ def translate_words(text: str, words: list[tuple[str, list[Token]]], source: str
                 )
             found.append(WordTranslation(surface, target, weighted))
     return found
+
+
+def _calendar_translation(written: str, date: CalendarName, target: str) -> WordTranslation:
+    """A month or weekday as the target language writes it (CLDR), at full weight as a number is: 11월 → November
+    or Nov; November → 11월."""
+    forms = calendar_name_forms(date.kind, date.number, target)
+    return WordTranslation(written, target, tuple((form, 1.0) for form in forms), written=True)
 
 
 def _words(text: str, analyzer) -> list[tuple[str, list[Token]]]:
