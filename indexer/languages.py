@@ -185,12 +185,14 @@ class ArrayDetector(Detector):
         drawn_rows = [row_of[ngram] for ngram in ngrams]  # drawn as the n-grams are: the same draws
         langprob = numpy.zeros(len(self.langlist))
         self.random.seed(self.seed)
+        choice, multiply = self.random.choice, numpy.multiply
         for _ in range(self.n_trial):
             prob = numpy.array(self._init_probability(), dtype=numpy.float64)
-            factors = (self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ + table
+            factors = list((self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ + table)
+            drawn = [factors[row] for row in drawn_rows]  # one row per n-gram, so choice() draws as langdetect's
             iteration = 0
             while True:
-                numpy.multiply(prob, factors[self.random.choice(drawn_rows)], out=prob)
+                multiply(prob, choice(drawn), out=prob)
                 if iteration % 5 == 0:
                     numpy.divide(prob, sum(prob.tolist()), out=prob)
                     if prob.max() > self.CONV_THRESHOLD or iteration >= self.ITERATION_LIMIT:
