@@ -28,13 +28,15 @@ class Route:
         return {"used": self.used, "detected": self.detected, "how": self.how}
 
 
-def route_query(text: str, requested: str, available: list[str], indexed: Callable[[str, str], bool] | None = None):
+def route_query(
+    text: str, requested: str, available: list[str], indexed: Callable[[str, str], bool] | None = None
+) -> Route:
     """Pick the indexes for a query: an explicit code wins; `auto` trusts the script, then langdetect, then
     which index holds the words (`indexed(lang, word)`, when given: see `index_holds`).
 
-    A query whose language statistics cannot tell (`shark`, `ANH PHUONG`, `12`) goes to the one language
+    A query whose language statistics cannot tell (`shark`, `ANH PHUONG`) goes to the one language
     whose index holds more of its words than any other's (`shark`: English alone, eight searches fewer, and
-    no Thai or Japanese passage matched by a part of it); when none holds any, or several hold as many
+    no other language's best partial match scaled up beside it); when none holds any, or several hold as many
     (`ANH PHUONG`, a byline in three languages), it goes to every index and its `detected` is None:
     langdetect's guess for one word (`so` for `shark`) is noise. With a language requested, `detected` is
     the script's language only: langdetect runs only where it decides the route.
