@@ -76,12 +76,15 @@ def summary(samples: list[float]) -> dict:
 def measure(passages: int, sentences: dict, queries: list[dict], scratch: Path) -> dict:
     """Build both indexes of one corpus size and time the three systems on it."""
     corpus = scratch / f"corpus-{passages}"
-    corpus.mkdir()
-    write_synthetic_corpus(corpus, passages, sentences)
     setu_dir, plain_dir = scratch / f"setu-{passages}", scratch / f"plain-{passages}"
-    subprocess.run([sys.executable, "-m", "indexer", "build", "--index-dir", str(setu_dir), str(corpus)],
-                   cwd=ROOT, check=True, capture_output=True)  # fmt: skip
-    write_plain_indexes(corpus, plain_dir)
+    if not corpus.exists():  # a kept scratch folder (--scratch) holds them from an earlier run
+        corpus.mkdir()
+        write_synthetic_corpus(corpus, passages, sentences)
+    if not setu_dir.exists():
+        subprocess.run([sys.executable, "-m", "indexer", "build", "--index-dir", str(setu_dir), str(corpus)],
+                       cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+    if not plain_dir.exists():
+        write_plain_indexes(corpus, plain_dir)
     index_set = open_index_set(setu_dir)
     warm(index_set)
     row = {"passages": passages, "plain": timed(plain_whoosh(plain_dir), queries)}
@@ -122,12 +125,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--out", default="query_speed", help="results file name in bench/results")
+    parser.add_argument("--scratch", type=Path, help="folder to keep the corpora and indexes in, reused if there")
     args = parser.parse_args()
     sentences = sample_sentences()
     queries = make_queries(sentences)
     report = {"machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"}
-    with tempfile.TemporaryDirectory() as scratch:
-        report["rows"] = [measure(size, sentences, queries, Path(scratch)) for size in args.sizes]
+    with tempfile.TemporaryDirectory() as temporary:
+        scratch = args.scratch or Path(temporary)
+        scratch.mkdir(parents=True, exist_ok=True)
+        report["rows"] = [measure(size, sentences, queries, scratch) for size in args.sizes]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.out}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     (RESULTS / f"{args.out}.md").write_text(markdown(report), encoding="utf-8")

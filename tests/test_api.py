@@ -243,7 +243,17 @@ def test_a_missing_alignment_store_is_reported_and_search_still_answers(built_in
     assert "alignment.sqlite is missing" in caplog.text
 
 
-@pytest.mark.parametrize("word", ["shark", "Brexit"])
-def test_a_word_whose_language_is_unsure_is_reported_unsure_not_guessed(client, word):
-    language = client.get("/api/v1/search", query_string={"q": word}).get_json()["lang"]
-    assert language == {"used": "all", "detected": None, "how": "unsure"}
+@pytest.mark.parametrize("words", ["Brexit", "zqxv"])
+def test_words_no_vocabulary_or_several_hold_alike_are_reported_unsure_not_guessed(client, words):
+    language = validate(client.get("/api/v1/search", query_string={"q": words}), "/api/v1/search")["lang"]
+    assert language == {"used": "all", "detected": None, "how": "unsure"}  # Brexit: English, Thai, Vietnamese
+
+
+@pytest.mark.parametrize("words", ["shark", "shark Brexit"])
+def test_latin_words_only_english_articles_hold_are_searched_in_english_alone(client, words):
+    answer = validate(client.get("/api/v1/search", query_string={"q": words}), "/api/v1/search")
+    assert answer["lang"] == {"used": "en", "detected": "en", "how": "vocabulary"}
+    assert answer["hits"] and {hit["lang"] for hit in answer["hits"]} == {"en"}
+    assert not any(hit.get("also_matched") for hit in answer["hits"])  # no story said to match elsewhere
+    page = client.get("/", query_string={"q": words}).get_data(as_text=True)
+    assert 'Searched in <span lang="en">English</span>, the language of your words.' in page

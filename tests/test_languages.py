@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import langdetect
 import pytest
 
-from indexer.languages import Detection, UnknownLanguage, canonical_language, detect_language, english_name, native_name
+from indexer.languages import (
+    Detection,
+    UnknownLanguage,
+    canonical_language,
+    detect_langs,
+    detect_language,
+    english_name,
+    native_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +83,21 @@ def test_a_short_latin_word_gets_a_guess_only_when_asked_for_one():
 def test_detection_is_repeatable():
     text = "Xin chào các bạn"
     assert len({detect_language(text) for _ in range(5)}) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tsunami death toll",
+        "which paper did theresa may tell",
+        "Người dân đã sơ tán khỏi khu vực",
+        "the ferry sank near the harbour on Monday",
+        "Brexit",
+        "বন্যায় ক্ষতিগ্রস্ত মানুষ",
+        "사회복지센터에서 만났다",
+        "洪水で多くの家が流された",
+    ],
+)
+def test_detection_answers_as_langdetect_itself_does(text):
+    ours = [(found.lang, found.prob) for found in detect_langs(text)]
+    assert ours == [(found.lang, found.prob) for found in langdetect.detect_langs(text)]

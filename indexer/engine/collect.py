@@ -34,6 +34,19 @@ def column(reader, name: str):
     return columns[name]
 
 
+def stored_fields(reader, docnum: int) -> dict:
+    """A passage's stored fields, read from its segment's stored column.
+
+    Whoosh's `stored_fields` also checks each stored name against the schema, for fields a
+    schema change removed; a generation's schema never changes, and that check was a third of
+    the read (a page reads about 90 passages: its hits and their eight translations each).
+    """
+    for leaf, offset in reversed(reader.leaf_readers()):
+        if docnum >= offset:
+            return leaf._perdoc.stored_fields(docnum - offset)  # the per-document reader behind SegmentReader's
+    raise KeyError(docnum)
+
+
 class TopPassages(TopCollector):
     """Whoosh's top-k collector, whose pruning waits until its heap is full.
 
@@ -46,6 +59,31 @@ class TopPassages(TopCollector):
         super().remove(global_docnum)
         if len(self.items) < self.limit:
             self.minscore = 0
+
+    def matches(self) -> Iterator[int]:
+        """Whoosh's loop over the matches, its matcher tree pruned every `replace` matches only.
+
+        Whoosh's also prunes at each rise of the heap's minimum, and each pruning walks the whole
+        tree (recomputing each node's best score from its leaves): for a prefix's 150 completions
+        that was most of the search. A rise still lets the matcher skip blocks that cannot reach it.
+        """
+        matcher, minscore, countdown, check_quality = self.matcher, self.minscore, 0, True
+        use_quality = self._use_block_quality()
+        while matcher.is_active():
+            if countdown == 0:
+                self.matcher = matcher = matcher.replace(self.minscore or 0)
+                if not matcher.is_active():
+                    break
+                use_quality, countdown = self._use_block_quality(), self.replace
+            countdown -= 1
+            if self.minscore != minscore:
+                check_quality, minscore = True, self.minscore
+            if use_quality and check_quality and minscore is not None:
+                self.skipped_times += matcher.skip_to_quality(minscore)
+                if not matcher.is_active():
+                    break
+            yield matcher.id()
+            check_quality = matcher.next()
 
     def saw_every_match(self) -> bool:
         """Whether nothing was pruned or skipped: only a full heap prunes, and its collect count reached it."""

@@ -18,7 +18,7 @@ from indexer.search.plan import QueryPlan
 from indexer.search.query import parse_query
 from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
 from indexer.search.revisions import describe, revise_query
-from indexer.search.routing import requested_language, route_query
+from indexer.search.routing import index_holds, requested_language, route_query
 from indexer.search.stories import STORY, StoryOrder, collapse_stories, default_collapse
 from indexer.search.translate import plan_languages
 
@@ -57,10 +57,11 @@ def search(
     reject_unpaired_surrogates(query)
     parsed = parse_query(query)
     requested = requested_language(parsed, lang)
-    route = route_query(parsed.text, requested, index_set.languages)
+    indexed = index_holds(index_set)
+    route = route_query(parsed.text, requested, index_set.languages, indexed)
     parsed, revisions = revise_query(index_set, parsed, route.langs, requested)
     if revisions:  # a revised word may be in another language (dkssud → 안녕)
-        route = route_query(parsed.text, requested, index_set.languages)
+        route = route_query(parsed.text, requested, index_set.languages, indexed)
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     plans, translated = plan_languages(index_set, parsed, route, translate)

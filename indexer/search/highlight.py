@@ -51,7 +51,7 @@ class Highlighter:
 
     def spans(self, fieldname: str, docnum: int, text: str) -> list[tuple[int, int]]:
         """Where the query's terms are in `text`, the stored value of `fieldname` in passage `docnum`."""
-        if not self.terms:
+        if not self.terms or not text:  # an empty byline is not analyzed (Kiwi, for Korean)
             return []
         if not self.reader.schema[fieldname].supports("characters"):
             return [(t.start, t.end) for t in self.analyzer.tokens(text) if t.text in self.terms]

@@ -11,7 +11,7 @@ import threading
 import weakref
 
 from indexer.analysis import QUERY
-from indexer.engine.collect import column
+from indexer.engine.collect import column, stored_fields
 from indexer.engine.schema import HEADLINE_ONLY
 from indexer.search.highlight import Highlighter, mark
 from indexer.search.ranking import Candidate
@@ -48,7 +48,7 @@ def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[s
 
 
 def _hit(index_set, searcher, marked: Highlighter, candidate: Candidate, score: float) -> dict:
-    fields = searcher.stored_fields(candidate.docnum)
+    fields = stored_fields(searcher.reader(), candidate.docnum)
     text_spans = marked.spans("text", candidate.docnum, fields["text"])
     title_highlight = marked("title", candidate.docnum, fields["title"])
     if text_spans:
@@ -85,25 +85,28 @@ def find_translations(index_set, group: str, doc_id: str, passage_index: int | N
     headline (`passage_index` None) it is the translation's headline.
     """
     linked = {} if passage_index is None else index_set.links.passage_links(doc_id, passage_index)
+    indexed = set(index_set.languages)
     found = []
     for other_id, lang in index_set.links.story_members(group, doc_id):
-        if lang not in index_set.languages:
-            continue
-        with index_set.searcher(lang) as searcher:
-            docnums = article_passages(index_set, lang, other_id)
-            if not docnums:
-                continue
-            shown = {i: _passage_at(searcher, docnums, i) for i in linked.get(other_id, [])}
-            stored = [searcher.stored_fields(docnum) for docnum in shown.values() if docnum is not None]
-            head = stored[0] if stored else searcher.stored_fields(docnums[0])  # every passage holds the headline
-            if passage_index is None:
-                passage = {"indexes": [HEADLINE_ONLY], "text": head["title"]}
-            else:
-                indexes = [i for i, docnum in shown.items() if docnum is not None]
-                passage = {"indexes": indexes, "text": "\n\n".join(fields["text"] for fields in stored)}
-            entry = {"doc_id": other_id, "lang": lang, "title": head["title"], "url": head["url"]}
-            found.append({**entry, "passage": passage})
+        docnums = article_passages(index_set, lang, other_id) if lang in indexed else []
+        if docnums:
+            with index_set.searcher(lang) as searcher:
+                shown = linked.get(other_id, []) if passage_index is not None else None
+                found.append(_translation(searcher.reader(), other_id, lang, docnums, shown))
     return found
+
+
+def _translation(reader, doc_id: str, lang: str, docnums: list[int], linked: list[int] | None) -> dict:
+    """One translation, with its passages at the `linked` positions, or its headline when `linked` is None (a hit
+    in the headline): its stored passages read by document number."""
+    shown = {i: docnum for i in linked or () if (docnum := _passage_at(reader, docnums, i)) is not None}
+    stored = [stored_fields(reader, docnum) for docnum in shown.values()]
+    head = stored[0] if stored else stored_fields(reader, docnums[0])  # every passage holds the headline
+    if linked is None:
+        passage = {"indexes": [HEADLINE_ONLY], "text": head["title"]}
+    else:
+        passage = {"indexes": list(shown), "text": "\n\n".join(fields["text"] for fields in stored)}
+    return {"doc_id": doc_id, "lang": lang, "title": head["title"], "url": head["url"], "passage": passage}
 
 
 def article_passages(index_set, lang: str, doc_id: str) -> list[int]:
@@ -130,21 +133,21 @@ def _passage_table(index_set, lang: str) -> dict[str, list[int]]:
     return tables[lang]
 
 
-def _passage_at(searcher, docnums: list[int], position: int) -> int | None:
+def _passage_at(reader, docnums: list[int], position: int) -> int | None:
     """The document number of an article's passage at `position`, given its passages' numbers in order.
 
     An article's passages are written one after another, so the n-th is at position n; a
     look at the position column confirms it, and the whole article is read only if not.
     """
-    positions = column(searcher.reader(), "position")
+    positions = column(reader, "position")
     if 0 <= position < len(docnums) and positions[docnums[position]] == position:
         return docnums[position]
-    return _passages_by_position(searcher, docnums).get(position)
+    return _passages_by_position(reader, docnums).get(position)
 
 
-def _passages_by_position(searcher, docnums: list[int]) -> dict[int, int]:
+def _passages_by_position(reader, docnums: list[int]) -> dict[int, int]:
     """An article's passages (position → document number)."""
-    positions = column(searcher.reader(), "position")
+    positions = column(reader, "position")
     return {positions[docnum]: docnum for docnum in docnums}
 
 
@@ -152,7 +155,7 @@ def get_article(index_set, doc_id: str) -> dict | None:
     """Return an article rebuilt from its passages, paragraphs in order with their links, or None when unknown."""
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            docnums = _passages_by_position(searcher, article_passages(index_set, lang, doc_id))
+            docnums = _passages_by_position(searcher.reader(), article_passages(index_set, lang, doc_id))
             if not docnums:
                 continue
             passages = [searcher.stored_fields(docnums[position]) for position in sorted(docnums)]

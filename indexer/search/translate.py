@@ -80,7 +80,6 @@ def query_languages(text: str, lexicon, index_set) -> list[str]:
     by_script = SCRIPT_LANGUAGE.get(dominant_script(text))
     if by_script:
         return [by_script]
-    guess = detect_language(text).lang
     known = {}
     for lang in index_set.languages:
         terms = [term for _, tokens in _words(text, index_set.analyzer(lang)) for term in _base_terms(tokens)]
@@ -88,7 +87,11 @@ def query_languages(text: str, lexicon, index_set) -> list[str]:
     most = max(known.values(), default=0)
     if most == 0:
         return []  # words no vocabulary holds (zq*): nothing says what language to translate from
-    return sorted((lang for lang, count in known.items() if count == most), key=lambda lang: (lang != guess, lang))
+    tied = sorted(lang for lang, count in known.items() if count == most)
+    if len(tied) == 1:
+        return tied  # langdetect (most of a translated English search's time) only breaks a tie
+    guess = detect_language(text).lang
+    return sorted(tied, key=lambda lang: lang != guess)
 
 
 def _in_several_scripts(text: str) -> bool:

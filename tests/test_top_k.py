@@ -1,0 +1,34 @@
+"""Top-k search: Whoosh's block skipping and matcher pruning keep exactly the passages scoring every match keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.engine.collect import scores_of, top_matches
+from indexer.search.plan import plan_query
+from indexer.search.query import parse_query
+
+# Passages kept: few enough that the heap fills early and its rising minimum prunes and skips.
+KEPT = 5
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [
+        ("en", "the library said"),
+        ("en", "s*"),
+        ("ko", "사회복지 센터"),
+        ("ko", "사*"),
+        ("bn", "শিশু কেন্দ্র"),
+        ("bn", "ক*"),
+    ],
+)
+def test_the_top_passages_are_the_best_scored_of_all_matches(index_set, lang, query):
+    plan = plan_query(parse_query(query), lang, index_set.analyzer(lang))
+    with index_set.searcher(lang) as searcher:
+        every = scores_of(searcher, plan.query(), list(range(searcher.doc_count_all())))
+        top = top_matches(searcher, plan.query(), KEPT, None, None)
+    best = sorted(every.values(), reverse=True)[:KEPT]
+    assert len(every) > KEPT  # enough matches that pruning had something to leave out
+    assert [round(score, 9) for _, score in top.scored] == [round(score, 9) for score in best]
+    assert all(round(every[docnum], 9) == round(score, 9) for docnum, score in top.scored)
