@@ -14,9 +14,10 @@ from indexer.engine.schema import open_index, passages_of, schema_for
 from indexer.engine.vocabulary import VocabularyWriter
 
 # Memory each language's writer may use for its postings before it sorts them into runs in temporary files, to
-# merge again at commit: at 64 MB, every language of a 100k-passage build spilled (Whoosh's estimate: 160-225 MB
-# each) and English took 12.4 s CPU to write against 8.3 s unspilled. 256 keeps up to ~100k passages in memory.
-WRITER_LIMIT_MB = 256
+# merge again at commit. Unspilled is faster (a 100k-passage build with --jobs 2: 256 MB 117 s, 128 MB 130 s,
+# 64 MB 136 s) but each language being written holds its pool: peak RSS 4.1, 3.3 and 2.7 GB (1.4 GB before the
+# mining overlapped the workers' commits). Memory is the scarcer here: a build should fit beside a serving index.
+WRITER_LIMIT_MB = 64
 
 
 def open_writer(folder: Path, lang: str, analysis: str = SETU):
