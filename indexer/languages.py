@@ -144,8 +144,8 @@ def detect_language(text: str, guess_when_unsure: bool = True) -> Detection:
 
     Hangul text is Korean, Bengali script Bengali; a statistical guess that
     contradicts the script is overruled by it. Without `guess_when_unsure`, a text too
-    short for statistics is answered unsure at once: langdetect takes 15-30 ms on one
-    word, and a search routed as unsure has no use for its guess.
+    short for statistics is answered unsure at once: a search routed as unsure has no use
+    for its guess.
     """
     script = dominant_script(text)
     if script is None:

@@ -124,6 +124,17 @@ def test_a_month_is_searched_as_the_other_language_names_it(lexicon_stories, que
 
 
 @pytest.mark.parametrize(
+    ("query", "named"), [("নভেম্বরে", ["November"]), ("মে মাসে", ["May"]), ("মেয়র", []), ("জুনিয়র", [])]
+)
+def test_a_month_is_a_word_or_its_inflection_not_a_piece_of_another(crosslang, query, named):
+    """নভেম্বরে (in November) is November; মে (May) begins মেয়র (mayor) and জুন (June) জুনিয়র (junior),
+    which are not months."""
+    translated = search(crosslang, query, lang="en")["translated"]
+    months = [word["to"][0][0] for word in translated if word["to"] and word["to"][0][0] in ("November", "May", "June")]
+    assert months == named
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "named"),
     [
         ("시의회는 11월에 표결한다", "ko", ["11월"]),

@@ -66,11 +66,32 @@ def _fail_on(items, bad):
     yield "all taken"
 
 
+def _fail_after_keys(items):
+    yield sorted(items)  # a build's worker hands over its keys, then commits its indexes
+    raise OSError("disk full while committing")
+
+
 def test_a_failing_worker_fails_the_whole_run_with_its_traceback():
     workers = KeyedWorkers(_fail_on, ("b",), jobs=2)
-    for key in ("a", "b", "a"):
-        workers.send(key, key)
-    workers.end()
-    with pytest.raises(WorkerFailed, match="cannot take b"):
-        workers.results()
-    workers.terminate()
+    try:
+        for key in ("a", "b", "a"):
+            workers.send(key, key)
+        workers.end()
+        with pytest.raises(WorkerFailed, match="cannot take b"):
+            workers.results()
+    finally:
+        workers.terminate()
+
+
+def test_a_worker_failing_after_its_keys_fails_the_run_when_it_is_joined():
+    """A build mines its lexicon while the workers commit: a commit that fails then still fails the build."""
+    workers = KeyedWorkers(_fail_after_keys, (), jobs=2)
+    try:
+        for key in ("a", "b"):
+            workers.send(key, key)
+        workers.end()
+        assert sorted(workers.results()) == [["a"], ["b"]]
+        with pytest.raises(WorkerFailed, match="disk full while committing"):
+            workers.join()
+    finally:
+        workers.terminate()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.engine import collect
 from indexer.engine.collect import scores_of, top_matches
 from indexer.search.plan import plan_query
 from indexer.search.query import parse_query
 
 # Passages kept: few enough that the heap fills early and its rising minimum prunes and skips.
 KEPT = 5
+# Matches between prunings of the matcher tree: far fewer than these queries match, so it is pruned mid-search.
+PRUNING_EVERY = 3
 
 
 @pytest.mark.parametrize(
@@ -23,12 +26,13 @@ KEPT = 5
         ("bn", "ক*"),
     ],
 )
-def test_the_top_passages_are_the_best_scored_of_all_matches(index_set, lang, query):
+def test_the_top_passages_are_the_best_scored_of_all_matches(index_set, lang, query, monkeypatch):
+    monkeypatch.setattr(collect, "MATCHES_BETWEEN_PRUNING", PRUNING_EVERY)
     plan = plan_query(parse_query(query), lang, index_set.analyzer(lang))
     with index_set.searcher(lang) as searcher:
         every = scores_of(searcher, plan.query(), list(range(searcher.doc_count_all())))
         top = top_matches(searcher, plan.query(), KEPT, None, None)
     best = sorted(every.values(), reverse=True)[:KEPT]
-    assert len(every) > KEPT  # enough matches that pruning had something to leave out
+    assert len(every) > KEPT + PRUNING_EVERY  # enough matches that pruning had something to leave out
     assert [round(score, 9) for _, score in top.scored] == [round(score, 9) for score in best]
     assert all(round(every[docnum], 9) == round(score, 9) for docnum, score in top.scored)

@@ -90,16 +90,19 @@ def _rows(lefts: list[np.ndarray], rights: list[np.ndarray], width: int, cells: 
 
 class _CellFilter:
     """Which codes may be kept cells (every kept cell, and a few others: a Bloom filter of one hash), in one pass
-    over an array where a search among the cells costs a binary search per code."""
+    over an array where a search among the cells costs a binary search per code. Its slots are bits: a byte per
+    slot made the filter 32-64 bytes a cell, hundreds of MB per mining thread at 100k passages."""
 
     def __init__(self, cells: np.ndarray):
-        bits = max(1, int(np.ceil(np.log2(len(cells) * FILTER_SLOTS_PER_CELL))))
+        bits = max(3, int(np.ceil(np.log2(len(cells) * FILTER_SLOTS_PER_CELL))))
         self.shift = np.uint64(64 - bits)
-        self.slots = np.zeros(1 << bits, dtype=bool)
-        self.slots[self._slot(cells)] = True
+        self.slots = np.zeros(1 << (bits - 3), dtype=np.uint8)
+        slot = self._slot(cells)
+        np.bitwise_or.at(self.slots, slot >> 3, np.left_shift(1, slot & 7).astype(np.uint8))
 
     def __call__(self, codes: np.ndarray) -> np.ndarray:
-        return self.slots[self._slot(codes)]
+        slot = self._slot(codes)
+        return (self.slots[slot >> 3] >> (slot & 7).astype(np.uint8)) & 1 == 1
 
     def _slot(self, codes: np.ndarray) -> np.ndarray:
         return (codes.view(np.uint64) * _FIBONACCI) >> self.shift

@@ -60,7 +60,9 @@ def _pattern(lang: str) -> re.Pattern:
 
 
 def calendar_names(text: str, lang: str) -> list[CalendarName]:
-    """The months and weekdays `text` (in language `lang`) names in full, in order."""
+    """Where `text` (in language `lang`) writes a month's or weekday's full name, in order. Outside Latin script a
+    name found may stand inside a longer word (মে in মেয়র): a caller holding the text's words tells
+    (indexer.search.translate keeps a name that is a word, or one its ending inflects)."""
     names = _names(lang)
     found = []
     for match in _pattern(lang).finditer(text):
@@ -69,16 +71,17 @@ def calendar_names(text: str, lang: str) -> list[CalendarName]:
     return found
 
 
-def calendar_name_forms(kind: str, number: int, lang: str) -> list[str]:
+@cache
+def calendar_name_forms(kind: str, number: int, lang: str) -> tuple[str, ...]:
     """How a language writes a month or weekday: its full name (September, 9월, সেপ্টেম্বর) and, for a month, its
     abbreviation where it is a word of its own (Sep; 11月 beside 十一月, as Chinese news writes it), not one
     ending in a dot (พ.ย.). A weekday's abbreviations are left out (Sun, Sat)."""
     symbols = icu.DateFormatSymbols(icu.Locale(lang))
     if kind == WEEKDAY:
-        return [symbols.getWeekdays(icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.WIDE)[number]]
+        return (symbols.getWeekdays(icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.WIDE)[number],)
     full, abbreviated = (
         symbols.getMonths(icu.DateFormatSymbols.FORMAT, width)[number - 1]
         for width in (icu.DateFormatSymbols.WIDE, icu.DateFormatSymbols.ABBREVIATED)
     )
     dotted = any(unicodedata.category(character).startswith("P") for character in abbreviated)
-    return [full] if dotted or abbreviated == full else [full, abbreviated]
+    return (full,) if dotted or abbreviated == full else (full, abbreviated)

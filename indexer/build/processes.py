@@ -136,7 +136,16 @@ class _Worker:
             return status, value
 
     def _check_alive(self) -> None:
+        """WorkerFailed if the process has ended: with its traceback when it raised (the failure it reported
+        before exiting may still be in the outbox), else its exit code."""
         if not self.process.is_alive():
+            while True:
+                try:
+                    status, value = self.outbox.get(timeout=LIVENESS_SECONDS)
+                except queue.Empty:
+                    break
+                if status == "failed":
+                    raise WorkerFailed(value)
             raise WorkerFailed(f"worker process {self.process.pid} died (exit code {self.process.exitcode})")
 
 

@@ -43,7 +43,10 @@ def stored_fields(reader, docnum: int) -> dict:
     """
     for leaf, offset in reversed(reader.leaf_readers()):
         if docnum >= offset:
-            return leaf._perdoc.stored_fields(docnum - offset)  # the per-document reader behind SegmentReader's
+            per_document = getattr(leaf, "_perdoc", None)  # the reader behind SegmentReader's: a Whoosh internal
+            if per_document is None:  # a Whoosh release without it: its own read, schema check and all
+                return leaf.stored_fields(docnum - offset)
+            return per_document.stored_fields(docnum - offset)
     raise KeyError(docnum)
 
 

@@ -47,7 +47,7 @@ def route_query(
             return Route(tuple(available), "all", detected, "requested")
         lang = canonical_language(requested)
         return Route((lang,) if lang in available else (), lang, detected, "requested")
-    detection = detect_language(text, guess_when_unsure=False)  # an unsure route goes to every index
+    detection = detect_language(text, guess_when_unsure=False)  # an unsure route has no use for a guess
     sure = detection.how == "statistics" or (detection.how == "script" and dominant_script(text) in SCRIPT_LANGUAGE)
     if sure and detection.lang in available:
         return Route((detection.lang,), detection.lang, detection.lang, detection.how)

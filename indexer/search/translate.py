@@ -113,12 +113,13 @@ def plan_languages(
     asked = translate is not False and route.how == "requested" and lexicon is not None
     sources = query_languages(parsed.text, lexicon, index_set) if asked else []
     source_words = _words(parsed.text, index_set.analyzer(sources[0])) if sources else []  # analyzed once
+    dates = _named_dates(parsed.text, sources[0], index_set.analyzer(sources[0]), source_words) if sources else []
     plans, translated = {}, []
     for code in route.langs:
         if not sources or code in sources:
             plans[code] = plan_query(parsed, code, index_set.analyzer(code))
             continue
-        words = translate_words(parsed.text, source_words, sources[0], code, lexicon)
+        words = translate_words(parsed.text, source_words, sources[0], code, lexicon, dates)
         words = specific_translations(index_set, code, words)
         analyzer = index_set.analyzer(code)
         written = [text_clause([form for form, _ in word.to], code, analyzer) for word in words if word.written]
@@ -146,12 +147,13 @@ def _held_by(searcher, term: str) -> int:
     return max(searcher.doc_frequency(field, term) for field in ("title", "text"))
 
 
-def translate_words(text: str, words: list[tuple[str, list[Token]]], source: str, target: str, lexicon):
-    """Each of the `words` of `text` (in language `source`, analyzed by `_words`) as weighted terms of `target`,
-    a month or weekday as the target writes it."""
+def translate_words(
+    text: str, words: list[tuple[str, list[Token]]], source: str, target: str, lexicon, dates: list[CalendarName]
+):
+    """Each of the `words` of `text` (in language `source`, analyzed by `_words`) as weighted terms of `target`;
+    the months and weekdays it names (`dates`, see `_named_dates`) as the target writes them."""
     found: list[WordTranslation] = []
     latin_query = dominant_script(text) == "Latn"
-    dates = calendar_names(text, source)
     for surface, tokens in words:
         date = next((date for date in dates if date.start <= tokens[0].start < date.end), None)
         if date is not None:
@@ -174,6 +176,27 @@ def translate_words(text: str, words: list[tuple[str, list[Token]]], source: str
                 )
             found.append(WordTranslation(surface, target, weighted))
     return found
+
+
+def _named_dates(text: str, lang: str, analyzer, words: list[tuple[str, list[Token]]]) -> list[CalendarName]:
+    """The months and weekdays a query names as words of their own: a name inside a longer word is none (মে in
+    মেয়র, জুন in জুনিয়র); one that an ending follows is when the word is an inflection of the name, both analyzed
+    to a common stem (নভেম্বরে, 11월에)."""
+    spans = [(token.start, token.end, tokens) for _, tokens in words for token in tokens if token.role == WORD]
+    named = []
+    for date in calendar_names(text, lang):
+        starts = any(start == date.start for start, _, _ in spans)
+        last = next(((start, end, tokens) for start, end, tokens in spans if start < date.end <= end), None)
+        if not starts or last is None:
+            continue
+        start, end, tokens = last
+        if end == date.end or _base_forms(analyzer.tokens(text[start : date.end], QUERY)) & _base_forms(tokens):
+            named.append(date)
+    return named
+
+
+def _base_forms(tokens) -> set[str]:
+    return {token.text for token in tokens if token.role in (WORD, STEM)}
 
 
 def _calendar_translation(written: str, date: CalendarName, target: str) -> WordTranslation:
