@@ -166,19 +166,23 @@ def _cell(value) -> str:
     return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+# The judged figures and their labels; the cross-validated table shows the first CROSS_VALIDATED_FIGURES.
+FIGURES = [
+    ("precision_at_1", "P@1 (stories with related)"),
+    ("recall_at_5", "R@5"),
+    ("precision_at_5", "share of shown top-5 entries related"),
+    ("without_showing_any", "stories without related showing any entry"),
+    ("without_showing_unrelated", "… showing an unrelated entry"),
+    ("with_related", "stories with related"),
+    ("without_related", "stories without"),
+    ("entries_scored", "entries judged related/unrelated"),
+    ("entries_borderline", "entries judged borderline"),
+]
+CROSS_VALIDATED_FIGURES = 4
+
+
 def _judged_table(judged: dict, baseline: dict) -> list[str]:
     """Related coverage on the judged set, per language of the article opened; baseline in brackets."""
-    names = [
-        ("precision_at_1", "P@1 (stories with related)"),
-        ("recall_at_5", "R@5"),
-        ("precision_at_5", "share of shown top-5 entries related"),
-        ("without_showing_any", "stories without related showing any entry"),
-        ("without_showing_unrelated", "… showing an unrelated entry"),
-        ("with_related", "stories with related"),
-        ("without_related", "stories without"),
-        ("entries_scored", "entries judged related/unrelated"),
-        ("entries_borderline", "entries judged borderline"),
-    ]
     langs = list(judged)
     lines = [
         "## Related coverage on the judged set (bench/data/related/)",
@@ -190,7 +194,7 @@ def _judged_table(judged: dict, baseline: dict) -> list[str]:
         "| figure | " + " | ".join(f"opened in {lang}" for lang in langs) + " |",
         "|---|" + "---:|" * len(langs),
     ]
-    for key, label in names:
+    for key, label in FIGURES:
         cells = []
         for lang in langs:
             before = baseline.get(lang, {}).get(key)
@@ -201,12 +205,7 @@ def _judged_table(judged: dict, baseline: dict) -> list[str]:
 
 def _cross_validated_table(validated: dict, in_sample: dict) -> list[str]:
     """The judged figures with the tunables chosen on the other half of the stories, beside the in-sample ones."""
-    names = [
-        ("precision_at_1", "P@1 (stories with related)"),
-        ("recall_at_5", "R@5"),
-        ("precision_at_5", "share of shown top-5 entries related"),
-        ("without_showing_any", "stories without related showing any entry"),
-    ]
+    names = FIGURES[:CROSS_VALIDATED_FIGURES]
     figures, text_only = validated["figures"], validated["text_only"]["figures"]
     chosen = sorted(zip(validated["thresholds"], validated["names_scale"], strict=True))
     spread = ", ".join(f"{t:g}/{n:g} ×{chosen.count((t, n))}" for t, n in sorted(set(chosen)))
