@@ -112,8 +112,11 @@ def plan_languages(
     lexicon = getattr(index_set, "lexicon", None)
     asked = translate is not False and route.how == "requested" and lexicon is not None
     sources = query_languages(parsed.text, lexicon, index_set) if asked else []
-    source_words = _words(parsed.text, index_set.analyzer(sources[0])) if sources else []  # analyzed once
-    dates = _named_dates(parsed.text, sources[0], index_set.analyzer(sources[0]), source_words) if sources else []
+    source_words, dates = [], []
+    if sources:  # the query analyzed once, as its source language's index would
+        source_analyzer = index_set.analyzer(sources[0])
+        source_words = _words(parsed.text, source_analyzer)
+        dates = _named_dates(parsed.text, sources[0], source_analyzer, source_words)
     plans, translated = {}, []
     for code in route.langs:
         if not sources or code in sources:
