@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+
 import pytest
 
-from indexer.align.lexicon import LexiconReader
+from indexer.align import lexicon as lexicon_module
+from indexer.align.lexicon import LexiconReader, mine_lexicon
 from indexer.analysis.calendar import calendar_names
 from indexer.build.pipeline import add_articles, build_index, remove_articles
 from indexer.engine.index_set import open_index_set
@@ -173,6 +177,22 @@ def test_a_stop_word_is_neither_translated_nor_a_translation(crosslang):
     result = search(crosslang, "এই শিশুদের", lang="en")
     assert [word["from"] for word in result["translated"]] == ["শিশুদের"]
     assert "the" not in [term for term, _ in result["translated"][0]["to"]]
+
+
+def test_a_lexicon_too_large_for_the_quick_sort_key_mines_the_same_translations(crosslang_dir, tmp_path, monkeypatch):
+    """Past the sort key's bit fields (8M terms, 16M shared pairs) the strongest translations are sorted by a
+    lexsort: forced here by shrinking the field for shared pairs, the lexicon mined is row for row the same."""
+    generation = served_generation(crosslang_dir)
+
+    def mined(folder):
+        shutil.copytree(generation, folder)
+        mine_lexicon(folder)
+        with sqlite3.connect(folder / "lexicon.sqlite") as db:
+            return db.execute("SELECT * FROM translations ORDER BY 1, 2, 3").fetchall()
+
+    quick = mined(tmp_path / "quick")
+    monkeypatch.setattr(lexicon_module, "_WEIGHT_SHIFT", 0)  # any pair shared once or more overflows it
+    assert quick and mined(tmp_path / "lexsorted") == quick
 
 
 def test_the_lexicon_follows_articles_added_and_removed(tmp_path):
