@@ -105,6 +105,15 @@ def test_a_story_whose_translations_all_match_ranks_above_one_article_matching_a
     assert result["hits"][0]["score"] > result["hits"][1]["score"]
 
 
+def test_every_translated_word_matched_does_not_list_a_story_first_that_the_readers_language_tells_apart(index_set):
+    """화산 폭발 over seeds/: no article writes 폭발, whose translations are sound-alikes; stories where a Bengali
+    article holds a "translation" of both words came first, above the volcano story matching 화산 in all nine
+    languages. A story with a Korean article is judged by that article, so the volcano story leads."""
+    hits = search(index_set, "화산 폭발", lang="all")["hits"]
+    assert hits[0]["doc_id"] == "abcnews.306764-ko"
+    assert len(hits[0]["also_matched"]) == 8
+
+
 @pytest.fixture(scope="module")
 def lexicon_stories(tmp_path_factory):
     """An index of tests/data_crosslang_lexicon: Korean, English and Japanese stories that test the lexicon's

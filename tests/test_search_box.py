@@ -196,6 +196,16 @@ def test_a_short_latin_word_is_not_taken_for_two_slips(index_set, word):
     assert "did_you_mean" not in search(index_set, word, "en")
 
 
+@pytest.mark.parametrize("lang", ["ko", "all"])
+def test_a_korean_word_of_the_dictionary_is_searched_as_typed_not_corrected(index_set, lang):
+    """폭발 (explosion) is in no seeds/ article, but it is a word: it is not searched as 포괄 (inclusion), one jamo
+    away, while 사회복지샌터, which no dictionary holds, still is corrected."""
+    answer = search(index_set, "화산 폭발", lang)
+    assert "did_you_mean" not in answer and "revised_words" not in answer
+    assert "abcnews.306764-ko" in [hit["doc_id"] for hit in answer["hits"]]  # the volcano story, by 화산
+    assert search(index_set, "사회복지샌터", "ko")["did_you_mean"] == "사회복지센터"
+
+
 @pytest.mark.parametrize(
     ("typed", "meant", "article"),
     [("hospitel", "hospital", "clinic-en-1"), ("쓰나비", "쓰나미", "clinic-ko-1"), ("হাশপাতাল", "হাসপাতাল", "clinic-bn-1")],

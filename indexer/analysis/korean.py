@@ -43,6 +43,11 @@ class Morpheme:
     nominal: bool
 
 
+# The tag of a common noun, of particles (조사: 이, 를, 에서), and the shortest noun vouched for (Kiwi cuts an
+# unknown word into one-syllable nouns: 화선 → 화 + 선).
+DICTIONARY_NOUN_TAG, PARTICLE_TAG, MIN_DICTIONARY_NOUN = "NNG", "J", 2
+
+
 class KiwiAnalyzer:
     """One Kiwi per process (loading it takes a second and ~100 MB); calls are serialized by a lock."""
 
@@ -62,6 +67,23 @@ class KiwiAnalyzer:
             elif tag in PREDICATE_TAGS:
                 morphemes.append(Morpheme(token.lemma, token.start, token.end, False))
         return morphemes
+
+    def is_dictionary_noun(self, word: str) -> bool:
+        """Whether Kiwi's dictionary holds `word` as a common noun, alone or with particles (폭발, 폭발이): a real
+        word, whatever an archive holds. Names (NNP) are not asked, since their spellings vary (해링턴, 해리턴), nor
+        words Kiwi only reads as pieces (모댈: 모 + 대 + ㄹ) or by guessing (OOV: 샌터)."""
+        with self._lock:
+            tokens = self._kiwi.tokenize(word)
+        if not tokens or tokens[0].start != 0:
+            return False
+        head, rest = tokens[0], tokens[1:]
+        return (
+            head.tag == DICTIONARY_NOUN_TAG
+            and not head.oov
+            and len(head.form) >= MIN_DICTIONARY_NOUN
+            and head.start + head.len == (rest[0].start if rest else len(word))
+            and all(token.tag.startswith(PARTICLE_TAG) for token in rest)
+        )
 
 
 def _per_word(text: str, form: str, start: int, end: int) -> list[Morpheme]:

@@ -1,6 +1,7 @@
 """What the search box forgives: a word the index does not hold is searched as what the reader meant.
 
-A word of the vocabulary (a surface word of some article) is searched as typed; only when it matches very little
+A word of the vocabulary (a surface word of some article), or of the language's dictionary where it has one (Kiwi's
+nouns for Korean), is searched as typed; only when a vocabulary word matches very little
 beside a far more common word one slip away, which its articles write right too (쓰나비 beside 쓰나미: see
 POPULAR_NEIGHBOUR_RATIO), is that word searched beside it, scoring less. Any other word:
   1. the query's last word is taken as typed midway: its completions (Hangul on keystrokes, so 사회복ㅈ →
@@ -23,7 +24,8 @@ import avro
 
 from indexer.analysis import QUERY, STEM, WORD
 from indexer.analysis.bengali import normalize_bengali
-from indexer.analysis.hangul import keys_from_latin
+from indexer.analysis.hangul import has_hangul, keys_from_latin
+from indexer.analysis.korean import kiwi_analyzer
 from indexer.analysis.spelling import romanized_key, sound
 from indexer.engine import queries as eq
 from indexer.engine.collect import articles_matching, count_matching
@@ -112,17 +114,24 @@ def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], request
         if number in unknown:
             matched = unknown[number][1]
             revision = _completion(vocabulary, word, langs) if number == len(parsed.clauses) - 1 else None
-            if revision is None and not matched:
+            if revision is None and not matched and not _dictionary_word(word):
                 revision = _correction(vocabulary, word, langs, guessed)
             weight = 1.0
         else:
-            matched, revision, weight = True, _popular_correction(index_set, vocabulary, word, langs), BESIDE_WORD
+            popular = None if _dictionary_word(word) else _popular_correction(index_set, vocabulary, word, langs)
+            matched, revision, weight = True, popular, BESIDE_WORD
         if revision is not None:
             revision = replace(revision, clause=number)
             kept = (Unit("words", word),) if matched else ()  # what the word matched itself stays searched, first
             clauses[number] = Clause(kept + tuple(Unit("words", text, weight) for text in revision.searched_as))
             revisions.append(revision)
     return (replace(parsed, clauses=clauses), revisions) if revisions else (parsed, [])
+
+
+def _dictionary_word(word: str) -> bool:
+    """Whether the dictionary of the word's language holds it (Kiwi's, for Korean): a real word, no slip, searched
+    as typed even where no article writes it (폭발 "explosion", not 포괄 "inclusion" one jamo away)."""
+    return has_hangul(word) and kiwi_analyzer().is_dictionary_noun(word)
 
 
 def describe(parsed: ParsedQuery, revisions: list[Revision]) -> dict:

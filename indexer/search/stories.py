@@ -3,12 +3,13 @@
 Ranked by relevance, a story scores the sum of its languages' best scores (each language's scaled to its
 best, `ranking.order`), CombSUM: a story whose translations each match the query's words in their own
 language has more evidence than one article matching by chance, as a mistranslated word does. Stories
-holding every word of a keyword query stay first. Sorted by date, the order is kept as it is, a story in
-the place of its first article. The languages its other articles matched in are named beside it. The
-article shown is the one in a language searched in the reader's own words, when the story has one among
-the matches (a Bengali reader searching every language reads the Bengali article, not its Arabic
-translation), else the first. Stories are counted among the candidates the ranking kept, so the count is
-exact only when every language's candidates were all.
+holding every word of a keyword query stay first, judged in the reader's own language where the story has
+an article in it. Sorted by date, the order is kept as it is, a story in the place of its first article.
+The languages its other articles matched in are named beside it. The article shown is the one in a
+language searched in the reader's own words, when the story has one among the matches (a Bengali reader
+searching every language reads the Bengali article, not its Arabic translation), else the first. Stories
+are counted among the candidates the ranking kept, so the count is exact only when every language's
+candidates were all.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def collapse_stories(
                 searchers[lang] = stack.enter_context(index_set.searcher(lang))
             group = searchers[lang].stored_fields(candidate.docnum)["group"] or candidate.doc_id
             if group not in stories:
-                stories[group] = _Story(place, (lang, candidate, score), candidate.listed_first, {lang: score})
-            else:
-                stories[group].add(lang, candidate, score, own)
+                judged = own if _has_article_in(index_set, group, candidate.doc_id, lang, own) else None
+                stories[group] = _Story(place, (lang, candidate, score), judged)
+            stories[group].add(lang, candidate, score, own)
     found = sorted(stories.values(), key=_Story.combined_order if combine else _Story.ranked_order)
     return StoryOrder(
         [story.entry(combine) for story in found],
@@ -71,6 +72,14 @@ def collapse_stories(
     )
 
 
+def _has_article_in(index_set, group: str, doc_id: str, lang: str, own: frozenset[str]) -> bool:
+    """Whether the story of an article (`doc_id`, in `lang`) has an article in a language of `own`, matched or
+    not (the alignment store lists its members)."""
+    if not own:
+        return False
+    return lang in own or any(member in own for _, member in index_set.links.story_members(group, doc_id))
+
+
 @dataclass
 class _Story:
     """One story's articles met in the ranking's order: where the first was, the one shown, each language's
@@ -78,18 +87,25 @@ class _Story:
 
     first: int
     shown: tuple[str, Candidate, float]
-    holds_every_word: bool  # some article holds every word of a keyword query: listed before the rest
-    best: dict[str, float]
+    # The languages whose article holding every word of a keyword query lists the story before the rest: the
+    # reader's own where the story has an article in one (its translations may hold a mistranslation of each
+    # word), else any (None).
+    judged: frozenset[str] | None
+    holds_every_word: bool = False
+    best: dict[str, float] = field(default_factory=dict)
     others: list[str] = field(default_factory=list)
 
     def add(self, lang: str, candidate: Candidate, score: float, own: frozenset[str]) -> None:
-        self.holds_every_word = self.holds_every_word or candidate.listed_first
+        judged = self.judged is None or lang in self.judged
+        self.holds_every_word = self.holds_every_word or (candidate.listed_first and judged)
         self.best[lang] = max(self.best.get(lang, score), score)
         shown_lang = self.shown[0]
+        if shown_lang == lang:
+            return
         if lang in own and shown_lang not in own:  # the reader's own language, in the story's place
             self.shown = (lang, candidate, self.shown[2])
             self.others = [shown_lang, *(other for other in self.others if other != lang)]
-        elif lang != shown_lang and lang not in self.others:
+        elif lang not in self.others:
             self.others.append(lang)
 
     def combined(self) -> float:
