@@ -175,7 +175,9 @@ def _search(args) -> int:
     if result["ignored_words"]:
         print(f"not matched on: {' '.join(result['ignored_words'])}")
     for word in result["translated"]:
-        terms = ", ".join(f"{term} {weight}" for term, weight in word["to"]) or "(no translation)"
+        weights = [weight for _, weight in word["to"]]
+        terms = ", ".join(f"{shown} {weight}" for shown, weight in zip(word["words"], weights, strict=True))
+        terms = terms or "(no translation)"
         print(f"translated into {word['lang']}: {word['from']} -> {terms}")
     for number, hit in enumerate(result["hits"], start=1):
         where = "headline" if hit["passage"]["index"] is None else f"paragraph {hit['passage']['index']}"

@@ -226,7 +226,7 @@ def translated_queries(checked: params.SearchParams, translated: list[dict]) -> 
         return None
     words: dict[str, list[str]] = {}
     for word in translated:
-        words.setdefault(word["lang"], []).extend(term for term, _ in word["to"][:1])
+        words.setdefault(word["lang"], []).extend(word["words"][:1])  # read as words: heavy, not its stem heavi
     return {
         "languages": [{"lang": lang, "words": " ".join(dict.fromkeys(found))} for lang, found in words.items()],
         "untranslated": page_url("pages.search_page", **search_args(checked, offset=0, translate=False)),

@@ -240,6 +240,19 @@ def test_the_page_says_which_words_it_searched_and_links_to_the_words_as_written
     assert "translated-words" not in untranslated.get_data(as_text=True)
 
 
+def test_a_translation_searched_by_its_stem_is_shown_as_a_word_of_the_index(crosslang_dir):
+    """গ্রাম (village) is searched in English by the stem villag, which no reader writes: the answer and the page
+    show the corpus's word for it; Korean's lemmas (위하다) are dictionary forms and shown as they are."""
+    client = create_app({"INDEX_DIR": str(crosslang_dir), "TESTING": True}).test_client()
+    word = client.get("/api/v1/search", query_string={"q": "গ্রাম", "lang": "en"}).get_json()["translated"][0]
+    searched = [term for term, _ in word["to"]]
+    assert "villag" in searched and word["words"][searched.index("villag")] == "villages"
+    page = client.get("/", query_string={"q": "বিকেলে", "lang": "en"}).get_data(as_text=True)
+    assert '<span lang="en" class="translated-words">able</span>' in page
+    korean = client.get("/api/v1/search", query_string={"q": "শিশুরা", "lang": "ko"}).get_json()["translated"][0]
+    assert "위하다" in korean["words"] and korean["words"] == [term for term, _ in korean["to"]]
+
+
 def test_the_command_line_translates_a_bengali_query_for_the_korean_index(crosslang_dir):
     output = run_cli("search", "--index-dir", str(crosslang_dir), "--lang", "ko", "শিশুদের").stdout
     assert "translated into ko: শিশুদের -> 어린이" in output

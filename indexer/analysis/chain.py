@@ -48,6 +48,9 @@ class Composable:
 class Tokenizer(Composable):
     """Turns text into a token stream."""
 
+    # Whether its stems are dictionary forms a reader reads (Kiwi's lemmas: 도와주다), not cut ones (heavi).
+    stems_are_words = False
+
     def __call__(self, text: str, mode: str = INDEX) -> TokenStream:
         raise NotImplementedError
 
@@ -74,6 +77,11 @@ class Analyzer(Composable):
         for stage in self.parts[1:]:
             tokens = stage(tokens, mode)
         return tokens
+
+    @property
+    def stems_are_words(self) -> bool:
+        """Whether its stems read as words: its tokenizer's (see Tokenizer.stems_are_words)."""
+        return self.parts[0].stems_are_words
 
     def terms(self, text: str, mode: str = INDEX) -> list[str]:
         """Return just the terms, in order: what tests and query building want."""

@@ -89,6 +89,8 @@ class KoreanTokenizer(Tokenizer):
     [('센터에서', 'word'), ('센터', 'stem')]
     """
 
+    stems_are_words = True  # Kiwi's lemmas are dictionary forms
+
     def __init__(self):
         self.words = IcuTokenizer("ko")
 

@@ -72,6 +72,11 @@ class WhooshAnalyzer(WhooshAnalyzerBase):
             memo[key] = encode()
         return memo[key]
 
+    @property
+    def stems_are_words(self) -> bool:
+        """Whether the analysis's stems read as words (indexer.analysis.chain.Tokenizer.stems_are_words)."""
+        return self.analysis != WHOOSH_STANDARD and analyzer_for(self.lang, self.analysis).stems_are_words
+
     def tokens(self, text: str, mode: str = INDEX) -> list[Token]:
         """Our Tokens for `text`, whatever the analysis."""
         memo = getattr(self._memo, "texts", None)

@@ -23,6 +23,7 @@ from indexer.analysis.stopwords import stop_words
 from indexer.languages import SCRIPT_LANGUAGE, detect_language, dominant_script
 from indexer.search.plan import QueryPlan, plan_query, text_clause, translated_plan
 from indexer.search.query import ParsedQuery
+from indexer.search.readable import readable_word
 from indexer.search.routing import Route
 
 # Translations searched per word: its strongest ones, weights summing to one.
@@ -66,8 +67,11 @@ class WordTranslation:
     to: Weighted
     written: bool = False  # `to` is the target language's text (a month's names), searched as its own words are
 
-    def as_dict(self) -> dict:
-        return {"from": self.source, "lang": self.lang, "to": [[term, weight] for term, weight in self.to]}
+    def as_dict(self, index_set) -> dict:
+        """The translation as the API shows it, each term also as the word a reader reads (indexer.search.readable)."""
+        words = [term if self.written else readable_word(index_set, self.lang, term) for term, _ in self.to]
+        to = [[term, weight] for term, weight in self.to]
+        return {"from": self.source, "lang": self.lang, "to": to, "words": words}
 
 
 def query_languages(text: str, lexicon, index_set) -> list[str]:
@@ -128,7 +132,7 @@ def plan_languages(
         written = [text_clause([form for form, _ in word.to], code, analyzer) for word in words if word.written]
         lexical = [word.to for word in words if not word.written]
         plans[code] = translated_plan(parsed, code, lexical, tuple(clause for clause in written if clause))
-        translated.extend(word.as_dict() for word in words)
+        translated.extend(word.as_dict(index_set) for word in words)
     return plans, translated
 
 
