@@ -86,6 +86,25 @@ def test_all_languages_translate_where_the_query_language_differs_and_show_each_
     assert {t["doc_id"] for t in result["hits"][0]["translations"]} >= {"library-ko", "library-en"}
 
 
+@pytest.mark.parametrize(
+    "query, lang", [("শিশুদের", "bn"), ("어린이", "ko"), ("children", "en")], ids=["bengali", "korean", "english"]
+)
+def test_a_story_found_in_every_language_is_shown_in_the_language_the_reader_wrote(crosslang, query, lang):
+    """Each language's best match scores alike once scaled, so the reader's own article must be chosen, not the
+    first language in code order: a Korean reader reads library-ko, an English one library-en."""
+    result = search(crosslang, query, lang="all")
+    assert hit_ids(result)[0] == f"library-{lang}"
+    assert set(result["hits"][0]["also_matched"]) == {"bn", "en", "ko"} - {lang}
+
+
+def test_a_story_whose_translations_all_match_ranks_above_one_article_matching_alone(crosslang):
+    """홍수 경보 (flood warning): the coast story's Korean and English articles both say it, the Bengali river
+    story only meets the translated flood; summing each story's languages puts the coast first."""
+    result = search(crosslang, "홍수 경보", lang="all")
+    assert hit_ids(result)[:2] == ["coast-ko", "river-bn"]
+    assert result["hits"][0]["score"] > result["hits"][1]["score"]
+
+
 @pytest.fixture(scope="module")
 def lexicon_stories(tmp_path_factory):
     """An index of tests/data_crosslang_lexicon: Korean, English and Japanese stories that test the lexicon's

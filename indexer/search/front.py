@@ -67,7 +67,8 @@ def search(
     plans, translated = plan_languages(index_set, parsed, route, translate)
     lists, missing = _rank(index_set, plans, offset + limit, per, sort == BY_DATE)
     collapse = collapse or default_collapse(route.langs, per)
-    arranged = _arrange(index_set, lists, offset + limit, per, collapse, sort, recency)
+    own = frozenset(code for code, plan in plans.items() if not plan.translated)
+    arranged = _arrange(index_set, lists, offset + limit, per, collapse, sort, recency, own)
     ordered, total, exact = arranged.entries, arranged.total, arranged.exact
     page = ordered[offset : offset + limit]
     ignored = sorted({word for plan in plans.values() for word in plan.ignored})
@@ -99,17 +100,25 @@ def search(
 
 
 def _arrange(
-    index_set, lists: list[CandidateList], depth: int, per: str, collapse: str, sort: str, recency: float | None
+    index_set,
+    lists: list[CandidateList],
+    depth: int,
+    per: str,
+    collapse: str,
+    sort: str,
+    recency: float | None,
+    own: frozenset[str],
 ):
-    """The ranking's order (weighted by recency when asked), one entry per story when collapsed, newest first
-    for `sort="date"`; with the total it counts and whether that total is exact."""
+    """The ranking's order (weighted by recency when asked), one entry per story when collapsed (shown in a
+    language of `own`, searched untranslated, where it can be), newest first for `sort="date"`; with the
+    total it counts and whether that total is exact."""
     dates = published_dates(index_set, lists) if recency or sort == BY_DATE else {}
     if sort == BY_DATE:
         ordered = newest_first(lists, dates, depth, per)
     else:
         ordered = order(lists, depth, recency_weight(dates, recency) if recency else None)
     if collapse == STORY:
-        return collapse_stories(index_set, ordered, lists)
+        return collapse_stories(index_set, ordered, lists, own, combine=sort != BY_DATE)
     return StoryOrder(ordered, [], all(found.exact for found in lists), sum(found.total for found in lists))
 
 

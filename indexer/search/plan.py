@@ -48,6 +48,7 @@ class QueryPlan:
     restriction: Query | None
     ignored: tuple[str, ...]
     stopped: tuple[ClausePlan, ...] = ()
+    translated: bool = False  # searched in words the lexicon gave, not the reader's own
 
     def query(self) -> Query | None:
         """Every clause as one disjunction, less the excluded passages; None when nothing can match."""
@@ -92,7 +93,7 @@ def translated_plan(
             terms = [eq.term(field, term, weight) for field in SEARCH_FIELDS for term, weight in targets]
             query = eq.any_of(terms)
             clauses.append(ClausePlan(query, tuple((term,) for term, _ in targets), True))
-    return QueryPlan(lang, tuple(clauses), None, _restriction(parsed), ())
+    return QueryPlan(lang, tuple(clauses), None, _restriction(parsed), (), translated=True)
 
 
 def text_clause(forms: list[str], lang: str, analyzer) -> ClausePlan | None:

@@ -1,8 +1,14 @@
 """One result per story: a search over several languages lists each translation group once, at its best.
 
-The ranking (`ranking.order`) is kept as it is: walking its order, a story's first article is the one
-shown, and the languages its other articles matched in are named beside it. Stories are counted among
-the candidates the ranking kept, so the count is exact only when every language's candidates were all.
+Ranked by relevance, a story scores the sum of its languages' best scores (each language's scaled to its
+best, `ranking.order`), CombSUM: a story whose translations each match the query's words in their own
+language has more evidence than one article matching by chance, as a mistranslated word does. Stories
+holding every word of a keyword query stay first. Sorted by date, the order is kept as it is, a story in
+the place of its first article. The languages its other articles matched in are named beside it. The
+article shown is the one in a language searched in the reader's own words, when the story has one among
+the matches (a Bengali reader searching every language reads the Bengali article, not its Arabic
+translation), else the first. Stories are counted among the candidates the ranking kept, so the count is
+exact only when every language's candidates were all.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from indexer.search.ranking import PER_ARTICLE, Candidate, CandidateList
+from indexer.search.ranking import PER_ARTICLE, SCORE_DIGITS, Candidate, CandidateList
 
 # `collapse` values: one hit per story, or the ranking's hits as they are.
 STORY, NO_COLLAPSE = "story", "none"
@@ -34,24 +40,67 @@ def default_collapse(languages: tuple[str, ...], per: str) -> str:
     return STORY if len(languages) > 1 and per == PER_ARTICLE else NO_COLLAPSE
 
 
-def collapse_stories(index_set, ordered: list[tuple[str, Candidate, float]], lists: list[CandidateList]) -> StoryOrder:
-    """Keep each story's best-ranked article of `ordered`; note the languages of the story's others."""
+def collapse_stories(
+    index_set,
+    ordered: list[tuple[str, Candidate, float]],
+    lists: list[CandidateList],
+    own: frozenset[str] = frozenset(),
+    combine: bool = False,
+) -> StoryOrder:
+    """Each story once, shown by its best-ranked article in a language of `own` (searched untranslated) if any,
+    else its best-ranked; the languages of its other articles noted. In the order of its first article, or
+    with `combine` by the sum of its languages' best scores (see the module's docstring)."""
     kept = Counter(lang for lang, _, _ in ordered)
-    stories = StoryOrder(exact=all(found.exact and found.total <= kept[found.lang] for found in lists))
-    position: dict[str, int] = {}
+    stories: dict[str, _Story] = {}
     with ExitStack() as stack:
         searchers: dict = {}
-        for lang, candidate, score in ordered:
+        for place, (lang, candidate, score) in enumerate(ordered):
             if lang not in searchers:
                 searchers[lang] = stack.enter_context(index_set.searcher(lang))
             group = searchers[lang].stored_fields(candidate.docnum)["group"] or candidate.doc_id
-            if group in position:
-                seen = stories.also_matched[position[group]]
-                if lang not in seen and lang != stories.entries[position[group]][0]:
-                    seen.append(lang)
-                continue
-            position[group] = len(stories.entries)
-            stories.entries.append((lang, candidate, score))
-            stories.also_matched.append([])
-    stories.total = len(stories.entries)
-    return stories
+            if group not in stories:
+                stories[group] = _Story(place, (lang, candidate, score), candidate.listed_first, {lang: score})
+            else:
+                stories[group].add(lang, candidate, score, own)
+    found = sorted(stories.values(), key=_Story.combined_order if combine else _Story.ranked_order)
+    return StoryOrder(
+        [story.entry(combine) for story in found],
+        [story.others for story in found],
+        all(found.exact and found.total <= kept[found.lang] for found in lists),
+        len(found),
+    )
+
+
+@dataclass
+class _Story:
+    """One story's articles met in the ranking's order: where the first was, the one shown, each language's
+    best score, and the languages of the others."""
+
+    first: int
+    shown: tuple[str, Candidate, float]
+    holds_every_word: bool  # some article holds every word of a keyword query: listed before the rest
+    best: dict[str, float]
+    others: list[str] = field(default_factory=list)
+
+    def add(self, lang: str, candidate: Candidate, score: float, own: frozenset[str]) -> None:
+        self.holds_every_word = self.holds_every_word or candidate.listed_first
+        self.best[lang] = max(self.best.get(lang, score), score)
+        shown_lang = self.shown[0]
+        if lang in own and shown_lang not in own:  # the reader's own language, in the story's place
+            self.shown = (lang, candidate, self.shown[2])
+            self.others = [shown_lang, *(other for other in self.others if other != lang)]
+        elif lang != shown_lang and lang not in self.others:
+            self.others.append(lang)
+
+    def combined(self) -> float:
+        return round(sum(score for _, score in sorted(self.best.items())), SCORE_DIGITS)
+
+    def ranked_order(self) -> int:
+        return self.first
+
+    def combined_order(self) -> tuple:
+        return (not self.holds_every_word, -self.combined(), self.first)
+
+    def entry(self, combine: bool) -> tuple[str, Candidate, float]:
+        lang, candidate, score = self.shown
+        return (lang, candidate, self.combined() if combine else score)
