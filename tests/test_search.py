@@ -31,6 +31,7 @@ HIT_KEYS = {
     "passage",
     "translations",
 }
+SEED, KOREAN_SEED = "000_aaa99257ef590384", "001_e7969bfd07bd7312"  # seeds/: one story in Bengali and Korean
 
 
 def test_cli_search_json_marks_the_bengali_seed_word(built_index):
@@ -238,3 +239,15 @@ def test_a_prefix_matches_its_most_common_completions_only(tmp_path):
     marked = {word for hit in hits for word in words if f"<mark>{word}</mark>" in hit["passage"]["highlight"]}
     assert len(hits) == len(words)  # every passage has the common completion
     assert "zqaa" in marked and len(marked) == MAX_EXPANSIONS
+
+
+def test_each_passage_of_a_page_shows_the_translation_paragraph_linked_to_it(index_set):
+    hits = [h for h in search(index_set, "সমাজকর্ম", lang="bn", per="passage")["hits"] if h["doc_id"] == SEED]
+    assert len({h["passage"]["index"] for h in hits}) >= 2  # one page, two paragraphs of one story
+    paragraphs = {p["index"]: p for p in get_article(index_set, SEED)["paragraphs"]}
+    korean = {p["index"]: p["text"] for p in get_article(index_set, KOREAN_SEED)["paragraphs"]}
+    for hit in hits:
+        (linked,) = [link for link in paragraphs[hit["passage"]["index"]]["links"] if link["lang"] == "ko"]
+        (shown,) = [t for t in hit["translations"] if t["lang"] == "ko"]
+        assert shown["passage"]["indexes"] == linked["indexes"]
+        assert shown["passage"]["text"] == "\n\n".join(korean[i] for i in linked["indexes"])

@@ -6,6 +6,7 @@ import pytest
 
 from indexer.engine import collect
 from indexer.engine.collect import scores_of, top_matches
+from indexer.engine.queries import expanded_terms, prefix
 from indexer.search.plan import plan_query
 from indexer.search.query import parse_query
 
@@ -36,3 +37,14 @@ def test_the_top_passages_are_the_best_scored_of_all_matches(index_set, lang, qu
     assert len(every) > KEPT + PRUNING_EVERY  # enough matches that pruning had something to leave out
     assert [round(score, 9) for _, score in top.scored] == [round(score, 9) for score in best]
     assert all(round(every[docnum], 9) == round(score, 9) for docnum, score in top.scored)
+
+
+def test_one_prefix_query_expands_to_the_words_of_each_index_it_is_asked_of(index_set):
+    query = prefix("text", "sa")
+    expanded = []
+    for lang in ("en", "vi", "en"):
+        with index_set.searcher(lang) as searcher:
+            expanded.append({text for _, text in expanded_terms(query, searcher.reader())})
+    assert "said" in expanded[0] and "said" not in expanded[1]  # the English seeds' word, not Vietnamese
+    assert expanded[1] and all(text.startswith("sa") for text in expanded[1])
+    assert expanded[2] == expanded[0]

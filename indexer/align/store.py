@@ -355,17 +355,26 @@ class LinkReader:
         rows = self._query("SELECT paragraph, links FROM links WHERE doc_id = ?", (doc_id,))
         return {number: json.loads(text) for number, text in rows}
 
-    def passage_links(self, doc_id: str, paragraph: int) -> dict[str, list[int]]:
-        """One paragraph's linked paragraphs, by translation."""
-        rows = self._query("SELECT links FROM links WHERE doc_id = ? AND paragraph = ?", (doc_id, paragraph))
-        return {link["doc_id"]: link["indexes"] for row in rows for link in json.loads(row[0])}
+    def groups_members(self, groups: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """Every article of each translation group, as (doc_id, lang), by language and id: one query for a page."""
+        members: dict[str, list[tuple[str, str]]] = {group: [] for group in groups}
+        if groups:
+            marks = ", ".join("?" * len(members))
+            sql = f"SELECT grp, doc_id, lang FROM profiles WHERE grp IN ({marks}) ORDER BY lang, doc_id"
+            for group, doc_id, lang in self._query(sql, tuple(members)):
+                members[group].append((doc_id, lang))
+        return members
 
-    def story_members(self, group: str, doc_id: str) -> list[tuple[str, str]]:
-        """The other articles of a translation group, as (doc_id, lang), by language and id."""
-        rows = self._query(
-            "SELECT doc_id, lang FROM profiles WHERE grp = ? AND doc_id != ? ORDER BY lang, doc_id", (group, doc_id)
-        )
-        return [(other, lang) for other, lang in rows]
+    def passages_links(self, passages: list[tuple[str, int]]) -> dict[tuple[str, int], dict[str, list[int]]]:
+        """Each (doc_id, paragraph)'s linked paragraphs, by translation: passage_links for a page, in one query."""
+        wanted = list(dict.fromkeys(passages))
+        found: dict[tuple[str, int], dict[str, list[int]]] = {passage: {} for passage in wanted}
+        if wanted:
+            pairs = " OR ".join("(doc_id = ? AND paragraph = ?)" for _ in wanted)  # by the key: IN (VALUES) scans
+            sql = f"SELECT doc_id, paragraph, links FROM links WHERE {pairs}"
+            for doc_id, paragraph, text in self._query(sql, tuple(value for passage in wanted for value in passage)):
+                found[doc_id, paragraph].update((link["doc_id"], link["indexes"]) for link in json.loads(text))
+        return found
 
     def translations(self, doc_id: str) -> list[dict]:
         """The article's translations, best aligned first."""

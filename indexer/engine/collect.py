@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from whoosh import query as q
 from whoosh import sorting
 from whoosh.collectors import CollapseCollector, FilterCollector, SortingCollector, TopCollector
+from whoosh.query.compound import DefaultOr
 
 from indexer.engine.queries import Query
 
@@ -180,12 +182,49 @@ def scores_of(searcher, query: Query, docnums: list[int]) -> dict[int, float]:
     return {docnum: matcher.score() for docnum in walk(matcher, docnums)}
 
 
-def term_positions(reader, field: str, terms: set[str], docnums: list[int]) -> dict[int, set[int]]:
-    """Where in each of the (sorted) passages' `field` any of `terms` occurs (word positions)."""
-    found: dict[int, set[int]] = {}
-    for term in terms:
-        if (field, term) in reader:
-            postings = reader.postings(field, term)
-            for docnum in walk(postings, docnums):
-                found.setdefault(docnum, set()).update(postings.value_as("positions"))
-    return found
+class CandidateTerms:
+    """Which of a fixed list of (sorted) candidate passages each term occurs in, and where in `positions_field`:
+    each term's postings walked once, for every clause asking (a word's exact form, stems and grams in each
+    field are the leaves of its query, and proximity reads the same postings of the text field)."""
+
+    def __init__(self, searcher, docnums: list[int], positions_field: str):
+        self.searcher, self.docnums, self.positions_field = searcher, docnums, positions_field
+        self._found: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
+
+    def occurrences(self, field: str, term: str) -> dict[int, tuple[int, ...]]:
+        """The candidates holding `term` in `field`, with its positions there (empty outside `positions_field`)."""
+        key = (field, term)
+        if key not in self._found:
+            reader, found = self.searcher.reader(), {}
+            if key in reader:
+                postings, positions = reader.postings(field, term), field == self.positions_field
+                for docnum in walk(postings, self.docnums):
+                    found[docnum] = tuple(postings.value_as("positions")) if positions else ()
+            self._found[key] = found
+        return self._found[key]
+
+    def matching(self, query: Query) -> set[int]:
+        """Which candidates `query` matches: from its terms' postings when it joins terms by AND and OR (a plain
+        word's query), else by its own matcher."""
+        matched = self._joined(query)
+        return matching(self.searcher, query, self.docnums) if matched is None else matched
+
+    def _joined(self, query: Query) -> set[int] | None:
+        if type(query) is q.Term:
+            return set(self.occurrences(query.fieldname, query.text))
+        if type(query) not in (DefaultOr, q.And):
+            return None
+        parts = [self._joined(part) for part in query.subqueries]
+        if any(part is None for part in parts):
+            return None
+        if not parts:
+            return set()
+        return set.union(*parts) if type(query) is DefaultOr else set.intersection(*parts)
+
+    def positions(self, terms: set[str]) -> dict[int, set[int]]:
+        """Where in each candidate's `positions_field` any of `terms` occurs (word positions)."""
+        found: dict[int, set[int]] = {}
+        for term in terms:
+            for docnum, at in self.occurrences(self.positions_field, term).items():
+                found.setdefault(docnum, set()).update(at)
+        return found

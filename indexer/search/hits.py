@@ -35,20 +35,42 @@ def warm(index_set) -> None:
 
 def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[str, set[str]]) -> list[dict]:
     """The hit dicts of one page of (language, candidate, shown score), highlighted with each language's terms."""
+    stored = PageReads(index_set)
     highlighters = {}
     for lang in {lang for lang, _, _ in page}:
-        with index_set.searcher(lang) as searcher:
-            highlighters[lang] = Highlighter(searcher.reader(), index_set.analyzer(lang), terms.get(lang, set()))
-            highlighters[lang].read([c.docnum for code, c, _ in page if code == lang])
-    hits = []
-    for lang, candidate, score in page:
-        with index_set.searcher(lang) as searcher:
-            hits.append(_hit(index_set, searcher, highlighters[lang], candidate, score))
+        highlighters[lang] = Highlighter(stored.reader(lang), index_set.analyzer(lang), terms.get(lang, set()))
+        highlighters[lang].read([c.docnum for code, c, _ in page if code == lang])
+    hits = [_hit(stored(lang, c.docnum), highlighters[lang], c, score) for lang, c, score in page]
+    shown = [(hit["group"], hit["doc_id"], hit["passage"]["index"]) for hit in hits]
+    for hit, translations in zip(hits, page_translations(index_set, shown, stored), strict=True):
+        hit["translations"] = translations
     return hits
 
 
-def _hit(index_set, searcher, marked: Highlighter, candidate: Candidate, score: float) -> dict:
-    fields = stored_fields(searcher.reader(), candidate.docnum)
+class PageReads:
+    """The stored passages one page reads, each decoded once: hits of one story share their translations."""
+
+    def __init__(self, index_set):
+        self.index_set = index_set
+        self.readers: dict[str, object] = {}
+        self.fields: dict[tuple[str, int], dict] = {}
+
+    def reader(self, lang: str):
+        """This thread's reader of one language's index."""
+        if lang not in self.readers:
+            with self.index_set.searcher(lang) as searcher:
+                self.readers[lang] = searcher.reader()
+        return self.readers[lang]
+
+    def __call__(self, lang: str, docnum: int) -> dict:
+        """A passage's stored fields, read on first ask."""
+        if (lang, docnum) not in self.fields:
+            self.fields[lang, docnum] = stored_fields(self.reader(lang), docnum)
+        return self.fields[lang, docnum]
+
+
+def _hit(fields: dict, marked: Highlighter, candidate: Candidate, score: float) -> dict:
+    """A hit's dict from its passage's stored `fields`; its translations are added by the page."""
     text_spans = marked.spans("text", candidate.docnum, fields["text"])
     title_highlight = marked("title", candidate.docnum, fields["title"])
     if text_spans:
@@ -74,7 +96,6 @@ def _hit(index_set, searcher, marked: Highlighter, candidate: Candidate, score: 
         "score": round(score, 4),
         "words_matched": candidate.words_matched,
         "passage": passage,
-        "translations": find_translations(index_set, fields["group"], fields["doc_id"], passage["index"]),
     }
 
 
@@ -84,28 +105,39 @@ def find_translations(index_set, group: str, doc_id: str, passage_index: int | N
     The linked passage comes from the alignment stored with the index; for a hit in the
     headline (`passage_index` None) it is the translation's headline.
     """
-    linked = {} if passage_index is None else index_set.links.passage_links(doc_id, passage_index)
+    return page_translations(index_set, [(group, doc_id, passage_index)], PageReads(index_set))[0]
+
+
+def page_translations(index_set, shown: list[tuple[str, str, int | None]], stored: PageReads) -> list[list[dict]]:
+    """find_translations for each (group, doc_id, passage index) of a page: the alignment store asked once for
+    the page's groups and once for its passages' links, each stored passage read once."""
+    members = index_set.links.groups_members(list(dict.fromkeys(group for group, _, _ in shown)))
+    links = index_set.links.passages_links([(doc_id, index) for _, doc_id, index in shown if index is not None])
     indexed = set(index_set.languages)
     found = []
-    for other_id, lang in index_set.links.story_members(group, doc_id):
-        docnums = article_passages(index_set, lang, other_id) if lang in indexed else []
-        if docnums:
-            with index_set.searcher(lang) as searcher:
-                shown = linked.get(other_id, []) if passage_index is not None else None
-                found.append(_translation(searcher.reader(), other_id, lang, docnums, shown))
+    for group, doc_id, index in shown:
+        linked = links[doc_id, index] if index is not None else {}
+        translations = []
+        for other_id, lang in members[group]:
+            docnums = article_passages(index_set, lang, other_id) if lang in indexed and other_id != doc_id else []
+            if docnums:
+                shown_at = linked.get(other_id, []) if index is not None else None
+                translations.append(_translation(stored, other_id, lang, docnums, shown_at))
+        found.append(translations)
     return found
 
 
-def _translation(reader, doc_id: str, lang: str, docnums: list[int], linked: list[int] | None) -> dict:
+def _translation(stored: PageReads, doc_id: str, lang: str, docnums: list[int], linked: list[int] | None) -> dict:
     """One translation, with its passages at the `linked` positions, or its headline when `linked` is None (a hit
     in the headline): its stored passages read by document number."""
+    reader = stored.reader(lang)
     shown = {i: docnum for i in linked or () if (docnum := _passage_at(reader, docnums, i)) is not None}
-    stored = [stored_fields(reader, docnum) for docnum in shown.values()]
-    head = stored[0] if stored else stored_fields(reader, docnums[0])  # every passage holds the headline
+    passages = [stored(lang, docnum) for docnum in shown.values()]
+    head = passages[0] if passages else stored(lang, docnums[0])  # every passage holds the headline
     if linked is None:
         passage = {"indexes": [HEADLINE_ONLY], "text": head["title"]}
     else:
-        passage = {"indexes": list(shown), "text": "\n\n".join(fields["text"] for fields in stored)}
+        passage = {"indexes": list(shown), "text": "\n\n".join(fields["text"] for fields in passages)}
     return {"doc_id": doc_id, "lang": lang, "title": head["title"], "url": head["url"], "passage": passage}
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from indexer.engine.collect import column, matching, newest_matches, scores_of, term_positions, top_matches
+from indexer.engine.collect import CandidateTerms, column, newest_matches, scores_of, top_matches
 from indexer.engine.queries import expanded_terms
 from indexer.search.plan import SEARCH_FIELDS, QueryPlan
 
@@ -113,9 +113,9 @@ def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[C
         ]
     weights = clause_weights(searcher, plan)
     total_weight = sum(weights) or 1.0
-    matched = [matching(searcher, clause.query, docnums) for clause in plan.clauses]
-    reader = searcher.reader()
-    positions = [term_positions(reader, PROXIMITY_FIELD, _terms(clause), docnums) for clause in plan.clauses]
+    candidates_hold = CandidateTerms(searcher, docnums, PROXIMITY_FIELD)
+    matched = [candidates_hold.matching(clause.query) for clause in plan.clauses]
+    positions = [candidates_hold.positions(_terms(clause)) for clause in plan.clauses]
     candidates = []
     for docnum, bm25 in scored:
         hits = [n for n, docs in enumerate(matched) if docnum in docs]

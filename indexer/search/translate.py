@@ -117,7 +117,7 @@ def plan_languages(
     asked = translate is not False and route.how == "requested" and lexicon is not None
     sources = query_languages(parsed.text, lexicon, index_set) if asked else []
     source_words, dates = [], []
-    if sources:  # the query analyzed once, as its source language's index would
+    if sources and set(route.langs) - set(sources):  # to translate: analyzed once, as its source's index would
         source_analyzer = index_set.analyzer(sources[0])
         source_words = _words(parsed.text, source_analyzer)
         dates = _named_dates(parsed.text, sources[0], source_analyzer, source_words)
