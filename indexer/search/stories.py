@@ -52,17 +52,21 @@ def collapse_stories(
     else its best-ranked; the languages of its other articles noted. In the order of its first article, or
     with `combine` by the sum of its languages' best scores (see the module's docstring)."""
     kept = Counter(lang for lang, _, _ in ordered)
-    stories: dict[str, _Story] = {}
+    grouped = []
     with ExitStack() as stack:
         searchers: dict = {}
-        for place, (lang, candidate, score) in enumerate(ordered):
+        for lang, candidate, score in ordered:
             if lang not in searchers:
                 searchers[lang] = stack.enter_context(index_set.searcher(lang))
             group = searchers[lang].stored_fields(candidate.docnum)["group"] or candidate.doc_id
-            if group not in stories:
-                judged = own if _has_article_in(index_set, group, candidate.doc_id, lang, own) else None
-                stories[group] = _Story(place, (lang, candidate, score), judged)
-            stories[group].add(lang, candidate, score, own)
+            grouped.append((group, lang, candidate, score))
+    members = index_set.links.groups_members(sorted({group for group, *_ in grouped})) if own else {}
+    stories: dict[str, _Story] = {}
+    for place, (group, lang, candidate, score) in enumerate(grouped):
+        if group not in stories:  # a story with an article in the reader's language is judged by it
+            home = bool(own) and (lang in own or any(member in own for _, member in members.get(group, ())))
+            stories[group] = _Story(place, (lang, candidate, score), own if home else None)
+        stories[group].add(lang, candidate, score, own)
     found = sorted(stories.values(), key=_Story.combined_order if combine else _Story.ranked_order)
     return StoryOrder(
         [story.entry(combine) for story in found],
@@ -70,14 +74,6 @@ def collapse_stories(
         all(found.exact and found.total <= kept[found.lang] for found in lists),
         len(found),
     )
-
-
-def _has_article_in(index_set, group: str, doc_id: str, lang: str, own: frozenset[str]) -> bool:
-    """Whether the story of an article (`doc_id`, in `lang`) has an article in a language of `own`, matched or
-    not (the alignment store lists its members)."""
-    if not own:
-        return False
-    return lang in own or any(member in own for _, member in index_set.links.story_members(group, doc_id))
 
 
 @dataclass
