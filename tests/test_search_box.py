@@ -199,11 +199,13 @@ def test_a_short_latin_word_is_not_taken_for_two_slips(index_set, word):
 @pytest.mark.parametrize("lang", ["ko", "all"])
 def test_a_korean_word_of_the_dictionary_is_searched_as_typed_not_corrected(index_set, lang):
     """폭발 (explosion) is in no seeds/ article, but it is a word: it is not searched as 포괄 (inclusion), one jamo
-    away, while 사회복지샌터, which no dictionary holds, still is corrected."""
+    away. 사회복지샌터, which no dictionary holds, is still corrected, and so is 랍스타, a word of the dictionary
+    too, to its other spelling 랍스터 (the same consonants)."""
     answer = search(index_set, "화산 폭발", lang)
     assert "did_you_mean" not in answer and "revised_words" not in answer
     assert "abcnews.306764-ko" in [hit["doc_id"] for hit in answer["hits"]]  # the volcano story, by 화산
     assert search(index_set, "사회복지샌터", "ko")["did_you_mean"] == "사회복지센터"
+    assert search(index_set, "랍스타", "ko")["did_you_mean"] == "랍스터"
 
 
 @pytest.mark.parametrize(

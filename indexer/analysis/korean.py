@@ -43,9 +43,10 @@ class Morpheme:
     nominal: bool
 
 
-# The tag of a common noun, of particles (조사: 이, 를, 에서), and the shortest noun vouched for (Kiwi cuts an
-# unknown word into one-syllable nouns: 화선 → 화 + 선).
-DICTIONARY_NOUN_TAG, PARTICLE_TAG, MIN_DICTIONARY_NOUN = "NNG", "J", 2
+# What a dictionary word begins with (a common or bound noun, a verb, an adjective) and may go on with: particles
+# (J), endings (E), the suffixes making a noun a predicate (포기 + 하 + ㄹ지), the copula and auxiliaries.
+DICTIONARY_HEADS = frozenset({"NNG", "NNB", "VV", "VA"})
+DICTIONARY_PIECES = ("J", "E", "XSV", "XSA", "VCP", "VX")
 
 
 class KiwiAnalyzer:
@@ -68,22 +69,19 @@ class KiwiAnalyzer:
                 morphemes.append(Morpheme(token.lemma, token.start, token.end, False))
         return morphemes
 
-    def is_dictionary_noun(self, word: str) -> bool:
-        """Whether Kiwi's dictionary holds `word` as a common noun, alone or with particles (폭발, 폭발이): a real
-        word, whatever an archive holds. Names (NNP) are not asked, since their spellings vary (해링턴, 해리턴), nor
-        words Kiwi only reads as pieces (모댈: 모 + 대 + ㄹ) or by guessing (OOV: 샌터)."""
+    def is_dictionary_word(self, word: str) -> bool:
+        """Whether Kiwi's dictionary holds `word`: a common noun or a predicate with its particles or endings
+        (폭발이, 해는, 포기할지), every piece known. Names (NNP) are not asked, since their spellings vary
+        (해링턴, 해리턴), nor words Kiwi reads by guessing (OOV: 샌터), as pieces (모댈: 모 + 대 + ㄹ; 화선: 화 + 선)
+        or only with a typo cost (청소뇬)."""
         with self._lock:
             tokens = self._kiwi.tokenize(word)
-        if not tokens or tokens[0].start != 0:
+        if not tokens or tokens[0].start != 0 or tokens[0].tag.split("-")[0] not in DICTIONARY_HEADS:
             return False
-        head, rest = tokens[0], tokens[1:]
-        return (
-            head.tag == DICTIONARY_NOUN_TAG
-            and not head.oov
-            and len(head.form) >= MIN_DICTIONARY_NOUN
-            and head.start + head.len == (rest[0].start if rest else len(word))
-            and all(token.tag.startswith(PARTICLE_TAG) for token in rest)
-        )
+        return all(
+            not token.oov and not token.typo_cost and token.tag.split("-")[0].startswith(DICTIONARY_PIECES)
+            for token in tokens[1:]
+        ) and not tokens[0].oov
 
 
 def _per_word(text: str, form: str, start: int, end: int) -> list[Morpheme]:

@@ -1,7 +1,6 @@
 """What the search box forgives: a word the index does not hold is searched as what the reader meant.
 
-A word of the vocabulary (a surface word of some article), or of the language's dictionary where it has one (Kiwi's
-nouns for Korean), is searched as typed; only when a vocabulary word matches very little
+A word of the vocabulary (a surface word of some article) is searched as typed; only when it matches very little
 beside a far more common word one slip away, which its articles write right too (쓰나비 beside 쓰나미: see
 POPULAR_NEIGHBOUR_RATIO), is that word searched beside it, scoring less. Any other word:
   1. the query's last word is taken as typed midway: its completions (Hangul on keystrokes, so 사회복ㅈ →
@@ -13,7 +12,8 @@ and a word that matches nothing at all is read, the first reading that finds voc
   4. Latin letters as romanized Bengali (Avro phonetic, `avro-py`): the Bengali words it spells, or that meet it
      once the letters lower-case romanization cannot tell apart are folded (t: ট/ত, ch: চ/ছ …), or one slip away;
   5. a long Latin word two slips off (dissarmamant): the words two edits away, most alike first.
-The revised word is searched as its candidates joined by OR, most common first.
+The revised word is searched as its candidates joined by OR, most common first. A word of the language's dictionary
+(Kiwi's, for Korean) is a real word, not a slip: it is revised only to its other spellings (랍스타 → 랍스터).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from indexer.analysis import QUERY, STEM, WORD
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import has_hangul, keys_from_latin
 from indexer.analysis.korean import kiwi_analyzer
+from indexer.analysis.names import name_key
 from indexer.analysis.spelling import romanized_key, sound
 from indexer.engine import queries as eq
 from indexer.engine.collect import articles_matching, count_matching
@@ -114,12 +115,13 @@ def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], request
         if number in unknown:
             matched = unknown[number][1]
             revision = _completion(vocabulary, word, langs) if number == len(parsed.clauses) - 1 else None
-            if revision is None and not matched and not _dictionary_word(word):
+            if revision is None and not matched:
                 revision = _correction(vocabulary, word, langs, guessed)
             weight = 1.0
         else:
-            popular = None if _dictionary_word(word) else _popular_correction(index_set, vocabulary, word, langs)
-            matched, revision, weight = True, popular, BESIDE_WORD
+            matched, revision, weight = True, _popular_correction(index_set, vocabulary, word, langs), BESIDE_WORD
+        if revision is not None and revision.because != PREFIX and _dictionary_word(word):
+            revision = _spellings_only(revision)
         if revision is not None:
             revision = replace(revision, clause=number)
             kept = (Unit("words", word),) if matched else ()  # what the word matched itself stays searched, first
@@ -129,9 +131,16 @@ def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], request
 
 
 def _dictionary_word(word: str) -> bool:
-    """Whether the dictionary of the word's language holds it (Kiwi's, for Korean): a real word, no slip, searched
-    as typed even where no article writes it (폭발 "explosion", not 포괄 "inclusion" one jamo away)."""
-    return has_hangul(word) and kiwi_analyzer().is_dictionary_noun(word)
+    """Whether the dictionary of the word's language holds it (Kiwi's, for Korean): a real word, not a slip."""
+    return has_hangul(word) and kiwi_analyzer().is_dictionary_word(word)
+
+
+def _spellings_only(revision: Revision) -> Revision | None:
+    """A dictionary word's revision kept to its other spellings, words of its consonant skeleton (랍스타 and 랍스터:
+    a loanword's vowels vary), never another word (폭발 "explosion" is not searched as 포괄 "inclusion")."""
+    key = name_key(revision.word)
+    kept = tuple(word for word in revision.searched_as if name_key(word) == key)
+    return replace(revision, searched_as=kept) if kept else None
 
 
 def describe(parsed: ParsedQuery, revisions: list[Revision]) -> dict:
