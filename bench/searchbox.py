@@ -6,6 +6,9 @@ alone through the real server over the real CLI build of seeds/: R@10 is the sha
 top 10 articles hold the word's article, beside the correctly spelled word's own figure. Suggestions:
 the share of words typed midway (and Korean initials) whose word is among the top 10 suggestions, and
 the suggestion endpoint's latency through HTTP beside /api/v1/languages' (a trivial endpoint) in the same run.
+After other words: the question set's keyword queries typed to the middle of their last word, whether the
+query is suggested and whether each suggestion's words are all written in one article (read from the corpus,
+not through Setu).
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.serving import ROOT, seeds_index, serving
+from indexer.corpus import read_corpus
+from indexer.documents import Article
 
 DATA = ROOT / "bench" / "data" / "searchbox" / "searchbox.jsonl"
 RESULTS = ROOT / "bench" / "results" / "searchbox.md"
 QUESTIONS = ROOT / "bench" / "data" / "questions"
+SEEDS = ROOT / "seeds"
 # Latency samples per endpoint at least: every typed prefix is asked this many times over.
 MIN_SAMPLES = 200
 # What each edit kind searches for, and with which `lang` (None: auto-detect, as the reader's box does).
@@ -55,7 +61,7 @@ def get(base: str, path: str, **query) -> dict:
 
 
 def same_word(a: str, b: str) -> bool:
-    return unicodedata.normalize("NFC", a).casefold() == unicodedata.normalize("NFC", b).casefold()
+    return folded(a) == folded(b)
 
 
 def relevance(base: str, words: list[dict]) -> tuple[dict, dict]:
@@ -86,10 +92,11 @@ def suggestions(base: str, words: list[dict]) -> dict:
 
 
 def latency(base: str, words: list[dict]) -> dict[str, list[float]]:
-    """Milliseconds per request through HTTP: suggestions for every typed prefix, and /api/v1/languages."""
+    """Milliseconds per request through HTTP: suggestions for every typed prefix, and /api/v1/languages; and
+    suggestions after other words (`several_typed`)."""
     typed = [row[kind] for row in words for kind in ("midway", "initials") if row.get(kind)]
     rounds = -(-MIN_SAMPLES // len(typed))
-    samples = {"suggest": [], "languages (baseline)": []}
+    samples = {"suggest": [], "languages (baseline)": [], "suggest, after other words": []}
     for _ in range(rounds):
         for text in typed:
             started = time.perf_counter()
@@ -98,6 +105,12 @@ def latency(base: str, words: list[dict]) -> dict[str, list[float]]:
             started = time.perf_counter()
             get(base, "/api/v1/languages")
             samples["languages (baseline)"].append((time.perf_counter() - started) * 1000)
+    several = [text for _, _, text in several_typed()]
+    for _ in range(-(-MIN_SAMPLES // len(several))):
+        for text in several:
+            started = time.perf_counter()
+            get(base, "/api/v1/suggest", q=text)
+            samples["suggest, after other words"].append((time.perf_counter() - started) * 1000)
     return samples
 
 
@@ -111,6 +124,47 @@ def question_revisions(base: str) -> dict[tuple[str, str], list[bool]]:
             answer = get(base, "/api/v1/search", q=question["query"], lang=question["lang"], limit=10)
             revised[question["lang"], question.get("variant", "as written")].append("revised_words" in answer)
     return revised
+
+
+def several_typed() -> list[tuple[str, str, str]]:
+    """The question set's keyword queries of several words (bench/data/questions/, as written), each as
+    (language, query, the query typed to the middle of its last word)."""
+    typed = []
+    for path in sorted(QUESTIONS.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            question = json.loads(line)
+            words = question["query"].split()
+            if question["kind"] == "keyword" and not question.get("variant") and len(words) > 1:
+                midway = " ".join([*words[:-1], words[-1][: -(-len(words[-1]) // 2)]])
+                typed.append((question["lang"], question["query"], midway))
+    return typed
+
+
+def several_words(base: str, texts: dict[str, list[str]]) -> dict[str, tuple[list[bool], list[bool]]]:
+    """Per language, for each of `several_typed`: whether the query is among the top 10 suggestions, and for each
+    suggestion shown whether one article of `texts` (each language's articles, folded) writes all its words."""
+    found = defaultdict(lambda: ([], []))
+    for lang, query, typed in several_typed():
+        shown = [s["text"] for s in get(base, "/api/v1/suggest", q=typed, limit=10)["suggestions"]]
+        meant, held = found[lang]
+        meant.append(any(same_word(text, query) for text in shown))
+        for text in shown:
+            pieces = [folded(piece) for piece in text.split()]
+            held.append(any(all(piece in article for piece in pieces) for article in texts[lang]))
+    return dict(found)
+
+
+def folded(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def article_texts() -> dict[str, list[str]]:
+    """Each language's articles of seeds/, headline and paragraphs as one folded text."""
+    texts = defaultdict(list)
+    for item in read_corpus([SEEDS]):
+        if isinstance(item, Article):
+            texts[item.lang].append(folded(" ".join([item.title, *item.paragraphs])))
+    return texts
 
 
 def kiwi_typo_model(words: list[dict]) -> dict[str, list[bool]]:
@@ -138,10 +192,29 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
 
-def report(words, found, revised, suggested, samples, kiwi, questions, baseline) -> str:
+def report(words, found, revised, suggested, samples, kiwi, questions, baseline, several) -> str:
     """The results page: relevance per edit kind, then corrections, reach, suggestions and latency."""
     lines = relevance_lines(words, found, revised, baseline) + correction_lines(revised, kiwi, questions)
-    return "\n".join(lines + suggestion_lines(suggested, samples))
+    return "\n".join(lines + several_words_lines(several) + suggestion_lines(suggested, samples))
+
+
+def several_words_lines(several: dict) -> list[str]:
+    """Suggestions after other words, beside the baseline's when given."""
+    lines = [
+        "",
+        "Suggestions after other words: the question set's keyword queries of several words, typed to the middle "
+        "of their last word. Meant: the query among the top 10 suggestions; held: the share of the suggestions "
+        "shown whose every word one article of seeds/ writes (as written, case and Unicode form folded).",
+        "",
+        "| lang | n | meant in top 10 | suggestions shown | held | baseline: meant | shown | held |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for lang, ((meant, held), baseline) in sorted(several.items()):
+        before = [share(baseline[0]), str(len(baseline[1])), share(baseline[1])] if baseline else ["", "", ""]
+        lines.append(
+            f"| {lang} | {len(meant)} | {share(meant)} | {len(held)} | {share(held)} | " + " | ".join(before) + " |"
+        )
+    return lines
 
 
 def relevance_lines(words, found, revised, baseline) -> list[str]:
@@ -222,18 +295,23 @@ def main() -> None:
     parser.add_argument("--baseline-root", type=Path, help="an earlier checkout whose search to measure alongside")
     args = parser.parse_args()
     words = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = article_texts()
     with seeds_index() as index_dir, serving(index_dir) as (base, _):
         found, revised = relevance(base, words)
         suggested = suggestions(base, words)
         samples = latency(base, words)
         questions = question_revisions(base)
-    baseline, baseline_questions = None, {}
+        several = several_words(base, texts)
+    baseline, baseline_questions, baseline_several = None, {}, {}
     if args.baseline_root:
         with seeds_index(args.baseline_root) as index_dir, serving(index_dir, root=args.baseline_root) as (base, _):
             baseline, baseline_questions = relevance(base, words)[0], question_revisions(base)
+            baseline_several = several_words(base, texts)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     reach = {key: (values, baseline_questions.get(key, [])) for key, values in questions.items()}
-    report_text = report(words, found, revised, suggested, samples, kiwi_typo_model(words), reach, baseline)
+    several_pairs = {lang: (value, baseline_several.get(lang)) for lang, value in several.items()}
+    kiwi = kiwi_typo_model(words)
+    report_text = report(words, found, revised, suggested, samples, kiwi, reach, baseline, several_pairs)
     args.results.write_text(report_text, encoding="utf-8")
     print(args.results.read_text(encoding="utf-8"))
 

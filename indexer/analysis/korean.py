@@ -78,10 +78,10 @@ class KiwiAnalyzer:
             tokens = self._kiwi.tokenize(word)
         if not tokens or tokens[0].start != 0 or tokens[0].tag.split("-")[0] not in DICTIONARY_HEADS:
             return False
-        return all(
+        return not tokens[0].oov and all(
             not token.oov and not token.typo_cost and token.tag.split("-")[0].startswith(DICTIONARY_PIECES)
             for token in tokens[1:]
-        ) and not tokens[0].oov
+        )
 
 
 def _per_word(text: str, form: str, start: int, end: int) -> list[Morpheme]:

@@ -15,12 +15,22 @@ import icu
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import keys_from_latin
 from indexer.documents import reject_unpaired_surrogates
+from indexer.engine import queries as eq
+from indexer.engine.collect import articles_matching
 from indexer.engine.vocabulary import typed_form, vocabulary_of
 from indexer.languages import SCRIPT_LANGUAGE, canonical_language, dominant_script
+from indexer.search.plan import plan_query
+from indexer.search.query import parse_query
 
 # Suggestions returned unless `limit` says otherwise, and at most.
 DEFAULT_SUGGESTIONS = 10
 MAX_SUGGESTIONS = 50
+# Passages read per word to count the articles holding every word of a suggestion of several words.
+MAX_PASSAGES_COUNTED = 1000
+# Completions looked at per suggestion asked for after other words: many are not held with them.
+CANDIDATES_PER_SUGGESTION = 5
+# The fields a completed word is looked for in as written (the vocabulary's words are the index's word terms).
+WORD_FIELDS = ("title", "text")
 _NFKC_CASEFOLD = icu.Normalizer2.getNFKCCasefoldInstance()
 
 
@@ -39,23 +49,28 @@ def suggest(index_set, text: str, lang: str = "auto", limit: int = DEFAULT_SUGGE
 
     `count` is how many articles hold the completed word; `text` is the whole input with its last word
     completed. The phrases several articles hold that the last two words begin ("social wo" → "social
-    work") come first. A language with no index gives no suggestions; text holding an unpaired surrogate
-    raises UnpairedSurrogate (a ValueError).
+    work") come first. After other words, only completions some passage holds with all of them are
+    suggested, counted by the articles holding them all, most first (see _held_together). A language with
+    no index gives no suggestions; text holding an unpaired surrogate raises UnpairedSurrogate (a ValueError).
     """
     started = time.perf_counter()
     reject_unpaired_surrogates(text)
     limit = max(1, min(limit, MAX_SUGGESTIONS))
     head, _, last = text.lstrip().rpartition(" ")  # a text ending in a space has no word being typed
     before, _, first = head.rstrip().rpartition(" ")
-    found = []
+    phrases, words = [], []
     if last and first:
-        found = [
+        phrases = [
             ((f"{before} " if before.strip() else "") + phrase, code, count)
             for count, phrase, code in _phrase_completions(index_set, f"{first} {last}", lang, limit)
         ]
     if last:
         prefix = f"{head} " if head.strip() else ""
-        found += [(prefix + word, code, count) for count, word, code in _completions(index_set, last, lang, limit)]
+        wanted = limit * CANDIDATES_PER_SUGGESTION if head.strip() else limit  # some will not be held together
+        words = [(prefix + word, code, count) for count, word, code in _completions(index_set, last, lang, wanted)]
+    if head.strip():
+        phrases, words = _held_together(index_set, head, phrases, limit), _held_together(index_set, head, words, limit)
+    found = phrases + words
     unique: dict[str, dict] = {}  # a phrase that is also a completed word is listed once, as the phrase
     for text, code, count in found:
         unique.setdefault(text, {"text": text, "lang": code, "count": count})
@@ -63,6 +78,41 @@ def suggest(index_set, text: str, lang: str = "auto", limit: int = DEFAULT_SUGGE
         "suggestions": list(unique.values())[:limit],
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
+
+
+def _held_together(index_set, head: str, found: list[tuple[str, str, int]], limit: int) -> list[tuple[str, str, int]]:
+    """The first `limit` suggestions (`head` and a completed word) some article holds every word of, the
+    completed one as written, each counted by the articles holding them all, most first (among the first
+    MAX_PASSAGES_COUNTED passages of each word). The last word's completions alone pair it with any word
+    (화산 폭 → 화산 포기, "volcano give up", which no article says); a completion that is a stop word is none,
+    since the search leaves it out."""
+    held = []
+    heads: dict[str, set[str] | None] = {}  # each language's articles holding every word typed before
+    for text, code, _ in found:
+        analyzer, completed = index_set.analyzer(code), text.rpartition(" ")[2]
+        if not plan_query(parse_query(completed), code, analyzer).clauses:
+            continue
+        with index_set.searcher(code) as searcher:
+            if code not in heads:
+                heads[code] = _articles_holding(searcher, plan_query(parse_query(head), code, analyzer).clauses)
+            as_written = eq.any_of([eq.term(field, completed) for field in WORD_FIELDS])  # a vocabulary word
+            articles = articles_matching(searcher, as_written, MAX_PASSAGES_COUNTED)
+        if heads[code] is not None:
+            articles &= heads[code]
+        if articles:
+            held.append((text, code, len(articles)))
+            if len(held) == limit:
+                break
+    return sorted(held, key=lambda item: -item[2])
+
+
+def _articles_holding(searcher, clauses) -> set[str] | None:
+    """The articles holding a passage matching each clause (None for no clause: stop words alone)."""
+    held = None
+    for clause in clauses:
+        articles = articles_matching(searcher, clause.query, MAX_PASSAGES_COUNTED)
+        held = articles if held is None else held & articles
+    return held
 
 
 def _completions(index_set, word: str, lang: str, limit: int) -> list[tuple[int, str, str]]:
