@@ -276,6 +276,12 @@ def test_a_completion_no_article_holds_beside_the_words_typed_before_is_not_sugg
     assert left_out.rpartition(" ")[2] in alone  # typed alone, the last word completes to it
 
 
+def test_a_stop_word_is_no_completion_after_other_words(clinic):
+    """The search leaves out "the" beside other words, so "hospital the" would search "hospital" alone."""
+    assert "the" in [s["text"] for s in suggest(clinic, "th")["suggestions"]]
+    assert "hospital the" not in [s["text"] for s in suggest(clinic, "hospital th")["suggestions"]]
+
+
 def test_phrases_follow_add_and_remove(tmp_path):
     index_dir = tmp_path / "index"
     build_index(index_dir, [CLINIC])

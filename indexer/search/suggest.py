@@ -12,6 +12,7 @@ import time
 
 import icu
 
+from indexer.analysis import QUERY
 from indexer.analysis.bengali import normalize_bengali
 from indexer.analysis.hangul import keys_from_latin
 from indexer.documents import reject_unpaired_surrogates
@@ -19,7 +20,7 @@ from indexer.engine import queries as eq
 from indexer.engine.collect import articles_matching
 from indexer.engine.vocabulary import typed_form, vocabulary_of
 from indexer.languages import SCRIPT_LANGUAGE, canonical_language, dominant_script
-from indexer.search.plan import plan_query
+from indexer.search.plan import is_stop_word, plan_query
 from indexer.search.query import parse_query
 
 # Suggestions returned unless `limit` says otherwise, and at most.
@@ -90,7 +91,7 @@ def _held_together(index_set, head: str, found: list[tuple[str, str, int]], limi
     heads: dict[str, set[str] | None] = {}  # each language's articles holding every word typed before
     for text, code, _ in found:
         analyzer, completed = index_set.analyzer(code), text.rpartition(" ")[2]
-        if not plan_query(parse_query(completed), code, analyzer).clauses:
+        if is_stop_word(analyzer, code, analyzer.tokens(completed, QUERY)):
             continue
         with index_set.searcher(code) as searcher:
             if code not in heads:
