@@ -50,7 +50,7 @@ def suggest(index_set, text: str, lang: str = "auto", limit: int = DEFAULT_SUGGE
 
     `count` is how many articles hold the completed word; `text` is the whole input with its last word
     completed. The phrases several articles hold that the last two words begin ("social wo" → "social
-    work") come first. After other words, only completions some passage holds with all of them are
+    work") come first. After other words, only completions some article writes beside all of them are
     suggested, counted by the articles holding them all, most first (see _held_together). A language with
     no index gives no suggestions; text holding an unpaired surrogate raises UnpairedSurrogate (a ValueError).
     """
