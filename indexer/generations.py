@@ -22,7 +22,8 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial as partial_function
 from pathlib import Path
@@ -231,3 +232,18 @@ class ReadOnlyFile:
         if db is None:
             db = self._opened.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         return db.execute(sql, values).fetchall()
+
+
+def per_index_set(make: Callable[[object], object]) -> Callable[[object], object]:
+    """`make(index_set)` made once per open index set and kept as long as it is (weakly: a swapped-out
+    generation's readers go with its index set). What `make` returns must not hold the index set itself."""
+    made: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    lock = threading.Lock()
+
+    def get(index_set):
+        with lock:
+            if index_set not in made:
+                made[index_set] = make(index_set)
+            return made[index_set]
+
+    return get

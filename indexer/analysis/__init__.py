@@ -10,7 +10,19 @@ from collections.abc import Callable
 from functools import cache
 
 from indexer.analysis.bengali import BengaliNormalizeFilter, BengaliStemFilter
-from indexer.analysis.chain import GRAM, INDEX, QUERY, STEM, WORD, Analyzer, Filter, MapFilter, Token, Tokenizer
+from indexer.analysis.chain import (
+    GRAM,
+    INDEX,
+    QUERY,
+    STEM,
+    WORD,
+    Analyzer,
+    Filter,
+    MapFilter,
+    Token,
+    Tokenizer,
+    word_forms,
+)
 from indexer.analysis.filters import DigitFoldFilter, IcuNormalizeFilter, UniqueTermsFilter, fold_digits
 from indexer.analysis.grams import CjkBigramFilter
 from indexer.analysis.korean import KoreanTokenizer
@@ -34,6 +46,7 @@ __all__ = [
     "Token",
     "Tokenizer",
     "analyzer_for",
+    "word_forms",
     "fold_digits",
     "icu_analyzer",
 ]

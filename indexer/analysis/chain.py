@@ -37,6 +37,11 @@ class Token:
 TokenStream = Iterator[Token]
 
 
+def word_forms(tokens: Iterable[Token]) -> set[str]:
+    """A word's texts as written and as stemmed, leaving out its grams: what tells two words the same word."""
+    return {token.text for token in tokens if token.role in (WORD, STEM)}
+
+
 class Composable:
     """Something that composes with `|` into an Analyzer."""
 

@@ -17,7 +17,6 @@ import json
 import re
 import sqlite3
 import threading
-import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -36,7 +35,7 @@ from indexer.analysis.spelling import (
 )
 from indexer.documents import Article
 from indexer.engine.phrases import PHRASE_SCHEMA, apply_phrase_changes, listed_phrases, phrase_completions, text_phrases
-from indexer.generations import ReadOnlyFile
+from indexer.generations import ReadOnlyFile, per_index_set
 
 FILE_PATTERN = "vocabulary-{}.sqlite"
 # Words shorter than this (in characters) are kept out: single letters complete and correct to anything.
@@ -364,13 +363,7 @@ class VocabularyReader:
             return self._latin[lang]
 
 
-_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_READERS_LOCK = threading.Lock()
-
-
-def vocabulary_of(index_set) -> VocabularyReader:
-    """The vocabularies of an open index set's generation, opened once per index set (a swap opens new ones)."""
-    with _READERS_LOCK:
-        if index_set not in _READERS:
-            _READERS[index_set] = VocabularyReader(index_set.folder)
-        return _READERS[index_set]
+# The vocabularies of an open index set's generation, opened once per index set (a swap opens new ones).
+vocabulary_of: Callable[[object], VocabularyReader] = per_index_set(
+    lambda index_set: VocabularyReader(index_set.folder)
+)

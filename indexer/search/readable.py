@@ -10,12 +10,12 @@ really is one of the term's forms.
 
 from __future__ import annotations
 
-import threading
 import weakref
 from functools import lru_cache
 
-from indexer.analysis import QUERY, STEM, WORD
+from indexer.analysis import QUERY, word_forms
 from indexer.engine.vocabulary import typed_form, vocabulary_of
+from indexer.generations import per_index_set
 
 # Words sharing a stem's start (its commonest) that are analyzed to find its forms: a stem's words are among
 # its start's commonest (heav: heavy, heavily, heaven).
@@ -24,23 +24,17 @@ CANDIDATES_CHECKED = 20
 # a run of Kiwi.
 WORDS_REMEMBERED = 1 << 14
 
-_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_READERS_LOCK = threading.Lock()
-
 
 def readable_word(index_set, lang: str, term: str) -> str:
     """The word shown for `term` of `lang`'s index: itself when some article writes it or the analyzer's stems are
     dictionary forms (Korean's 믿다), else the shortest (then commonest) word that analyzes to it, else the term
     as indexed."""
-    with _READERS_LOCK:
-        if index_set not in _READERS:
-            _READERS[index_set] = _ReadableWords(index_set)
-        words = _READERS[index_set]
-    return words(lang, term)
+    return _readable_words(index_set)(lang, term)
 
 
 class _ReadableWords:
-    """One index set's readable words, remembered (its generation's vocabulary never changes)."""
+    """One index set's readable words, remembered (its generation's vocabulary never changes); it refers to its
+    index set weakly, as per_index_set asks."""
 
     def __init__(self, index_set):
         self._index_set = weakref.ref(index_set)
@@ -57,7 +51,9 @@ class _ReadableWords:
             return term
         candidates = vocabulary.completions(lang, typed_form(lang, term[:-1]), CANDIDATES_CHECKED)  # commonest first
         for word, _ in sorted(candidates, key=lambda candidate: len(candidate[0])):
-            forms = {token.text for token in analyzer.tokens(word, QUERY) if token.role in (WORD, STEM)}
-            if term in forms:
+            if term in word_forms(analyzer.tokens(word, QUERY)):
                 return word
         return term
+
+
+_readable_words = per_index_set(_ReadableWords)

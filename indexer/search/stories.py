@@ -60,7 +60,8 @@ def collapse_stories(
                 searchers[lang] = stack.enter_context(index_set.searcher(lang))
             group = searchers[lang].stored_fields(candidate.docnum)["group"] or candidate.doc_id
             grouped.append((group, lang, candidate, score))
-    members = index_set.links.groups_members(sorted({group for group, *_ in grouped})) if own else {}
+    translated = own and any(lang not in own for _, lang, _, _ in grouped)  # else every story is judged at home
+    members = index_set.links.groups_members(sorted({group for group, *_ in grouped})) if translated else {}
     stories: dict[str, _Story] = {}
     for place, (group, lang, candidate, score) in enumerate(grouped):
         if group not in stories:  # a story with an article in the reader's language is judged by it

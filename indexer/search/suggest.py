@@ -70,7 +70,9 @@ def suggest(index_set, text: str, lang: str = "auto", limit: int = DEFAULT_SUGGE
         wanted = limit * CANDIDATES_PER_SUGGESTION if head.strip() else limit  # some will not be held together
         words = [(prefix + word, code, count) for count, word, code in _completions(index_set, last, lang, wanted)]
     if head.strip():
-        phrases, words = _held_together(index_set, head, phrases, limit), _held_together(index_set, head, words, limit)
+        heads: dict[str, set[str] | None] = {}  # each language's articles holding every word typed before
+        phrases = _held_together(index_set, head, phrases, limit, heads)
+        words = _held_together(index_set, head, words, limit, heads)
     found = phrases + words
     unique: dict[str, dict] = {}  # a phrase that is also a completed word is listed once, as the phrase
     for text, code, count in found:
@@ -81,14 +83,16 @@ def suggest(index_set, text: str, lang: str = "auto", limit: int = DEFAULT_SUGGE
     }
 
 
-def _held_together(index_set, head: str, found: list[tuple[str, str, int]], limit: int) -> list[tuple[str, str, int]]:
+def _held_together(
+    index_set, head: str, found: list[tuple[str, str, int]], limit: int, heads: dict[str, set[str] | None]
+) -> list[tuple[str, str, int]]:
     """The first `limit` suggestions (`head` and a completed word) some article holds every word of, the
     completed one as written, each counted by the articles holding them all, most first (among the first
     MAX_PASSAGES_COUNTED passages of each word). The last word's completions alone pair it with any word
     (화산 폭 → 화산 포기, "volcano give up", which no article says); a completion that is a stop word is none,
-    since the search leaves it out."""
+    since the search leaves it out. `heads` keeps each language's articles holding the head's words, found
+    once per suggestion asked for."""
     held = []
-    heads: dict[str, set[str] | None] = {}  # each language's articles holding every word typed before
     for text, code, _ in found:
         analyzer, completed = index_set.analyzer(code), text.rpartition(" ")[2]
         if is_stop_word(analyzer, code, analyzer.tokens(completed, QUERY)):

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from indexer.analysis import QUERY, STEM, WORD, Token
+from indexer.analysis import QUERY, STEM, WORD, Token, word_forms
 from indexer.analysis.calendar import CalendarName, calendar_name_forms, calendar_names
 from indexer.analysis.names import loose_name_key, name_key, name_similarity, spelling_similarity
 from indexer.analysis.stopwords import stop_words
@@ -197,13 +197,9 @@ def _named_dates(text: str, lang: str, analyzer, words: list[tuple[str, list[Tok
         if not starts or last is None:
             continue
         start, end, tokens = last
-        if end == date.end or _base_forms(analyzer.tokens(text[start : date.end], QUERY)) & _base_forms(tokens):
+        if end == date.end or word_forms(analyzer.tokens(text[start : date.end], QUERY)) & word_forms(tokens):
             named.append(date)
     return named
-
-
-def _base_forms(tokens) -> set[str]:
-    return {token.text for token in tokens if token.role in (WORD, STEM)}
 
 
 def _calendar_translation(written: str, date: CalendarName, target: str) -> WordTranslation:
