@@ -8,18 +8,18 @@ store and by id in each language's table of passages (never a scan of an index).
 from __future__ import annotations
 
 import threading
-import weakref
 
 from indexer.analysis import QUERY
 from indexer.engine.collect import column, stored_fields
 from indexer.engine.schema import HEADLINE_ONLY
+from indexer.generations import per_index_set
 from indexer.search.highlight import Highlighter, mark
 from indexer.search.ranking import Candidate
 from indexer.search.snippets import marked_snippet
 
 # Each open index set's tables of articles' passages by language (see _passage_table); weak, so a swapped-out
 # generation's go with it.
-_PASSAGE_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_passage_tables = per_index_set(lambda index_set: {})
 _TABLE_LOCK = threading.Lock()
 
 
@@ -153,7 +153,7 @@ def _passage_table(index_set, lang: str) -> dict[str, list[int]]:
     thread's reader (the numbers are the same in each); Whoosh's postings for an id cost more
     than the rest of a hit (eight translations a hit, ten hits a page).
     """
-    tables = _PASSAGE_TABLES.setdefault(index_set, {})
+    tables = _passage_tables(index_set)
     if lang not in tables:
         with _TABLE_LOCK, index_set.searcher(lang) as searcher:
             if lang not in tables:
