@@ -1,11 +1,12 @@
-"""Top-k search: Whoosh's block skipping and matcher pruning keep exactly the passages scoring every match keeps."""
+"""Top-k search: MaxScore's skipping (and Whoosh's pruning, for other queries) keeps exactly the passages scoring
+every match keeps."""
 
 from __future__ import annotations
 
 import pytest
 
 from indexer.engine import collect
-from indexer.engine.collect import scores_of, top_matches
+from indexer.engine.collect import column, scores_of, top_matches
 from indexer.engine.queries import expanded_terms, prefix
 from indexer.search.plan import plan_query
 from indexer.search.query import parse_query
@@ -37,6 +38,35 @@ def test_the_top_passages_are_the_best_scored_of_all_matches(index_set, lang, qu
     assert len(every) > KEPT + PRUNING_EVERY  # enough matches that pruning had something to leave out
     assert [round(score, 9) for _, score in top.scored] == [round(score, 9) for score in best]
     assert all(round(every[docnum], 9) == round(score, 9) for docnum, score in top.scored)
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "the library said"), ("ko", "사*"), ("bn", "শিশু কেন্দ্র")])
+def test_the_top_articles_are_those_of_the_best_passages(index_set, lang, query):
+    """Collapsed by article, a better passage of an article already kept replaces it and lowers the heap's
+    minimum for a moment: passages skipped before must still not have been better than the final top's."""
+    plan = plan_query(parse_query(query), lang, index_set.analyzer(lang))
+    with index_set.searcher(lang) as searcher:
+        every = scores_of(searcher, plan.query(), list(range(searcher.doc_count_all())))
+        ids = column(searcher.reader(), "doc_id")
+        top = top_matches(searcher, plan.query(), KEPT, "doc_id", None)
+    best: dict[str, float] = {}
+    for docnum, score in every.items():
+        best[ids[docnum]] = max(best.get(ids[docnum], 0.0), score)
+    assert len(best) > KEPT
+    assert [round(score, 9) for _, score in top.scored] == sorted((round(s, 9) for s in best.values()), reverse=True)[
+        :KEPT
+    ]
+    assert len({ids[docnum] for docnum, _ in top.scored}) == KEPT  # one passage per article
+
+
+def test_a_skipping_search_still_counts_at_least_the_commonest_words_passages(index_set):
+    plan = plan_query(parse_query("the library said"), "en", index_set.analyzer("en"))
+    with index_set.searcher("en") as searcher:
+        every = scores_of(searcher, plan.query(), list(range(searcher.doc_count_all())))
+        top = top_matches(searcher, plan.query(), KEPT, None, None)
+        commonest = max(searcher.doc_frequency("text", word) for word in ("library", "said"))
+    assert not top.exact
+    assert commonest <= top.total <= len(every)
 
 
 def test_one_prefix_query_expands_to_the_words_of_each_index_it_is_asked_of(index_set):

@@ -15,7 +15,8 @@ from whoosh import sorting
 from whoosh.collectors import CollapseCollector, FilterCollector, SortingCollector, TopCollector
 from whoosh.query.compound import DefaultOr
 
-from indexer.engine.queries import Query
+from indexer.engine.disjunction import MaxScoreUnion, flat_terms, leaf_matchers
+from indexer.engine.queries import CommonPrefix, Query, expanded_terms
 
 # Matches between two of Whoosh's attempts to prune its matcher tree (its default is 10): each attempt walks the
 # whole tree, which for a prefix's 150 completions cost more than the pruning saved (এক* at 100k: 355 -> 178 ms).
@@ -65,7 +66,19 @@ class TopPassages(TopCollector):
         if len(self.items) < self.limit:
             self.minscore = 0
 
+    def set_subsearcher(self, subsearcher, offset: int) -> None:
+        """A disjunction of terms is searched by MaxScore over its leaves; any other query by its Whoosh tree."""
+        leaves = flat_terms(self.q)
+        if leaves is None:
+            super().set_subsearcher(subsearcher, offset)
+            return
+        self.subsearcher, self.offset = subsearcher, offset
+        self.matcher = MaxScoreUnion(leaf_matchers(leaves, subsearcher, self.context))
+
     def matches(self) -> Iterator[int]:
+        if isinstance(self.matcher, MaxScoreUnion):
+            yield from self.matcher.competitive(lambda: self.minscore)
+            return
         """Whoosh's loop over the matches, its matcher tree pruned every `replace` matches only.
 
         Whoosh's also prunes at each rise of the heap's minimum, and each pruning walks the whole
@@ -117,7 +130,20 @@ def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, 
     searcher.search_with_collector(query, outer)
     results = outer.results()
     total = len(collapse.lists) if collapse is not None else top.total  # what was seen: every match when exact
-    return TopMatches(list(results.items()), total, top.saw_every_match())
+    exact = top.saw_every_match()
+    if not exact and collapse is None and restriction is None:  # each term's passages all match the query
+        total = max(total, most_passages_of_a_term(searcher, query))
+    return TopMatches(list(results.items()), total, exact)
+
+
+def most_passages_of_a_term(searcher, query: Query) -> int:
+    """The most passages one of a disjunction's terms is in: a lower bound on how many passages it matches."""
+    leaves = flat_terms(query) or []
+    terms = [(leaf.fieldname, leaf.text) for leaf in leaves if isinstance(leaf, q.Term)]
+    terms += [
+        term for leaf in leaves if isinstance(leaf, CommonPrefix) for term in expanded_terms(leaf, searcher.reader())
+    ]
+    return max((searcher.doc_frequency(fieldname, text) for fieldname, text in terms), default=0)
 
 
 def articles_matching(searcher, query: Query, limit: int) -> set[str]:

@@ -1,0 +1,128 @@
+"""MaxScore over a flat disjunction: the top-k loop for a query of many OR'ed terms, skipping what cannot rank.
+
+A Setu query is an OR of every word's exact form, stems and grams in three fields (a prefix: of its
+completions), and Whoosh's binary tree of unions only skips a block when the whole tree's bound is under
+the heap's minimum, which with tens of leaves it never is. MaxScore (Turtle and Flood, 1995; Lucene's
+`MaxScoreBulkScorer`) sorts the leaves by their best possible score: the weakest ones, whose bounds sum
+to no more than the heap's minimum, cannot bring a passage into the top on their own, so passages are
+only drawn from the others and the weak ones are asked about those alone.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator
+from itertools import accumulate
+
+from whoosh import query as q
+from whoosh.matching import Matcher
+from whoosh.query.compound import DefaultOr
+
+from indexer.engine.queries import CommonPrefix
+
+# Bounds are compared with this much slack: a passage's score summed in another order than its bound can
+# exceed it in the last bits, and such a passage must not be skipped.
+BOUND_SLACK = 1e-9
+
+
+def flat_terms(query) -> list | None:
+    """The leaves of a disjunction (its nested unboosted ORs opened, a prefix as its completions), or None
+    when `query` is not one."""
+    if type(query) is not DefaultOr or query.boost != 1.0:
+        return None
+    leaves = []
+    for part in query.subqueries:
+        inner = flat_terms(part)
+        leaves.extend([part] if inner is None else inner)
+    return leaves
+
+
+def leaf_matchers(leaves: list, searcher, context) -> list[Matcher]:
+    """The active matchers of `leaves` in one segment's searcher, a prefix opened into its completions there."""
+    matchers = []
+    for leaf in leaves:
+        if isinstance(leaf, CommonPrefix):
+            parts = [q.Term(leaf.fieldname, text, boost=leaf.boost) for text in leaf._btexts(searcher.reader())]
+        else:
+            parts = [leaf]
+        for part in parts:
+            matcher = part.matcher(searcher, context)
+            if matcher.is_active():
+                matchers.append(matcher)
+    return matchers
+
+
+class MaxScoreUnion:
+    """The passages matching any of `matchers`, scored by the sum of those matching, drawn only where the
+    score can beat the collector's minimum. It stands where the collector reads `id()` and `score()`."""
+
+    def __init__(self, matchers: list[Matcher]):
+        def bound(matcher: Matcher) -> float:
+            return matcher.max_quality() if matcher.supports_block_quality() else float("inf")
+
+        self.leaves = sorted(matchers, key=bound)
+        self.bounds = list(accumulate(bound(matcher) for matcher in self.leaves))  # of the weakest i+1
+        self._id = -1
+        self._score = 0.0
+
+    def is_active(self) -> bool:
+        return any(leaf.is_active() for leaf in self.leaves)
+
+    def id(self) -> int:
+        return self._id
+
+    def score(self) -> float:
+        return self._score
+
+    def supports_block_quality(self) -> bool:
+        return False  # its own loop skips, not the collector's
+
+    def competitive(self, minimum: Callable[[], float]) -> Iterator[int]:
+        """Each passage, in order, that may enter a top whose lowest score is `minimum()` (0: not yet full),
+        with its score ready in `score()`."""
+        leaves, bounds = self.leaves, self.bounds
+        lowest, limit, weak, docnum = 0.0, 0.0, 0, -1
+        essential = [(leaf.id(), n) for n, leaf in enumerate(leaves)]  # (passage, leaf) passages are drawn from
+        heapq.heapify(essential)
+        while essential:
+            floor = minimum() or 0.0
+            if floor != lowest:
+                lowest, limit = floor, floor * (1 - BOUND_SLACK)
+                now_weak = 0
+                while now_weak < len(leaves) and bounds[now_weak] < limit:
+                    now_weak += 1
+                if now_weak != weak:  # a weak leaf may stand behind the last passage: it moves past it first
+                    weak = now_weak
+                    essential = [(leaf.id(), n) for n, leaf in enumerate(leaves) if n >= weak and _past(leaf, docnum)]
+                    heapq.heapify(essential)
+                    if not essential:
+                        return
+            docnum = essential[0][0]
+            score = 0.0
+            while essential and essential[0][0] == docnum:
+                _, n = essential[0]
+                leaf = leaves[n]
+                score += leaf.score()
+                leaf.next()
+                if leaf.is_active():
+                    heapq.heapreplace(essential, (leaf.id(), n))
+                else:
+                    heapq.heappop(essential)
+            for n in range(weak - 1, -1, -1):  # the weak leaves, strongest first, while they can still lift it
+                if lowest and score + bounds[n] < limit:
+                    break
+                leaf = leaves[n]
+                if leaf.is_active() and leaf.id() < docnum:
+                    leaf.skip_to(docnum)
+                if leaf.is_active() and leaf.id() == docnum:
+                    score += leaf.score()
+            if not lowest or score > lowest:
+                self._id, self._score = docnum, score
+                yield docnum
+
+
+def _past(matcher: Matcher, docnum: int) -> bool:
+    """Move `matcher` beyond `docnum`; whether it still has passages."""
+    if matcher.is_active() and matcher.id() <= docnum:
+        matcher.skip_to(docnum + 1)
+    return matcher.is_active()
