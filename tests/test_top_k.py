@@ -8,6 +8,7 @@ import pytest
 from indexer.engine import collect
 from indexer.engine.collect import column, scores_of, top_matches
 from indexer.engine.queries import expanded_terms, prefix
+from indexer.engine.scoring import searcher_of
 from indexer.search.plan import plan_query
 from indexer.search.query import parse_query
 
@@ -78,3 +79,21 @@ def test_one_prefix_query_expands_to_the_words_of_each_index_it_is_asked_of(inde
     assert "said" in expanded[0] and "said" not in expanded[1]  # the English seeds' word, not Vietnamese
     assert expanded[1] and all(text.startswith("sa") for text in expanded[1])
     assert expanded[2] == expanded[0]
+
+
+def test_a_shards_best_possible_score_allows_for_the_whole_languages_longer_passages(index_set):
+    """A cluster shard scores with its language's statistics; its terms' bounds, which MaxScore skips by, must
+    hold under them too: scored against a longer average passage, every posting scores higher."""
+    with index_set.searcher("en") as searcher:
+        reader = searcher.reader()
+        count = reader.doc_count_all()
+        statistics = {"doc_count": count, "field_length": {"text": 10 * reader.field_length("text")},
+                      "doc_frequencies": {}}  # fmt: skip
+        shard = searcher_of(reader, statistics)
+        postings = shard.postings("text", "library")
+        bound = postings.max_quality()
+        scores = []
+        while postings.is_active():
+            scores.append(postings.score())
+            postings.next()
+    assert scores and max(scores) <= bound

@@ -34,6 +34,10 @@ class GlobalBM25F(BM25F):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if isinstance(scorer, BM25FScorer) and fieldname in self.field_length:
             scorer.avgfl = self.field_length[fieldname] / (self.doc_count or 1) or 1
+            # Whoosh set its bound (the best score a posting can get) with the shard's average length: MaxScore
+            # skips by it, and a longer average elsewhere lets a passage score above a bound set here.
+            info = searcher.term_info(fieldname, text)
+            scorer._maxquality = scorer._score(info.max_weight(), info.min_length())
         return scorer
 
 
