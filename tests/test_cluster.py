@@ -156,7 +156,7 @@ def test_cluster_scores_equal_single_process_scores_to_1e9(cluster_set, sharded,
     [ranked], missing = cluster_set.rank_candidates({lang: plan}, depth=10, per="passage")
     with reference.searcher(lang) as searcher:
         single = rank_passages(searcher, plan, depth=10, per="passage")
-    got, expected = order([ranked], depth=10), order([single], depth=10)
+    got, expected = order([ranked]), order([single])
     assert not missing and expected
     assert [(c.doc_id, c.docnum) for _, c, _ in got] == [(c.doc_id, c.docnum) for _, c, _ in expected]
     for (_, a, _), (_, b, _) in zip(got, expected, strict=True):

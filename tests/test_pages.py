@@ -199,6 +199,16 @@ def test_results_matching_most_words_are_explained(client):
     assert "No article has all of your words, so these articles have most of them." in text
 
 
+def test_a_count_that_is_a_lower_bound_says_at_least(client):
+    """A top-k search stops counting passages too weak to reach the page: the page says so, not a false figure."""
+    counted = page(client, "/?q=s*&lang=en&limit=2")  # a prefix's rarest completions are never drawn
+    assert re.search(r"At least \d+ articles found", counted)
+    assert re.search(r"Showing 1–2 of at least \d+", counted)
+    every = page(client, "/?q=year&lang=en&limit=2")
+    assert re.search(r">\s*\d+ articles found", every) and "At least" not in every
+    assert re.search(r"Showing 1–2 of \d+<", every)
+
+
 def test_pages_of_results_link_to_each_other(client):
     first = page(client, "/?q=year&lang=en&limit=2")
     assert len(hit_blocks(first)) == 2

@@ -145,6 +145,7 @@ class ClusterIndexSet(ShardedIndexSet):
             merged.total += answer.total
             merged.exact = merged.exact and answer.exact
             merged.terms |= answer.terms
+            merged.cut = answer.cut  # every shard cuts a plan alike
         return merged
 
     def _ask(self, shards: list[ShardKey], method: str, arguments_of, missing: set | None = None) -> dict:

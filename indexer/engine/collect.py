@@ -54,12 +54,18 @@ def stored_fields(reader, docnum: int) -> dict:
 
 
 class TopPassages(TopCollector):
-    """Whoosh's top-k collector, whose pruning waits until its heap is full.
+    """Whoosh's top-k collector: a disjunction of terms searched by MaxScore, any other query pruned as Whoosh
+    prunes, which waits until the heap is full.
 
     Whoosh's own sets its minimum score to the heap's lowest after a collapse removes a
     document, heap full or not, and then prunes every match below it: articles that
     belong in the top k were never seen (8 of 18 on a three-shard test index).
     """
+
+    def prepare(self, top_searcher, q, context) -> None:
+        super().prepare(top_searcher, q, context)
+        self.by_max_score, self.partial = True, False  # as MaxScoreUnion's, over every segment
+        self.rejected: list[int] = []
 
     def remove(self, global_docnum: int) -> None:
         super().remove(global_docnum)
@@ -70,6 +76,7 @@ class TopPassages(TopCollector):
         """A disjunction of terms is searched by MaxScore over its leaves; any other query by its Whoosh tree."""
         leaves = flat_terms(self.q)
         if leaves is None:
+            self.by_max_score = False
             super().set_subsearcher(subsearcher, offset)
             return
         self.subsearcher, self.offset = subsearcher, offset
@@ -78,6 +85,8 @@ class TopPassages(TopCollector):
     def matches(self) -> Iterator[int]:
         if isinstance(self.matcher, MaxScoreUnion):
             yield from self.matcher.competitive(lambda: self.minscore)
+            self.partial = self.partial or self.matcher.partial
+            self.rejected += [self.offset + docnum for docnum in self.matcher.rejected]
             return
         """Whoosh's loop over the matches, its matcher tree pruned every `replace` matches only.
 
@@ -103,8 +112,11 @@ class TopPassages(TopCollector):
             yield matcher.id()
             check_quality = matcher.next()
 
-    def saw_every_match(self) -> bool:
-        """Whether nothing was pruned or skipped: only a full heap prunes, and its collect count reached it."""
+    def saw_every_match(self, counting_rejected: bool) -> bool:
+        """Whether every match was counted: MaxScore drew every one (and those it rejected are counted, when
+        `counting_rejected`); Whoosh's tree only prunes once the heap is full, and its count reached that."""
+        if self.by_max_score:
+            return not self.partial and (counting_rejected or not self.rejected)
         return self.total < self.limit
 
 
@@ -129,9 +141,14 @@ def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, 
     outer = collapse or filtered
     searcher.search_with_collector(query, outer)
     results = outer.results()
-    total = len(collapse.lists) if collapse is not None else top.total  # what was seen: every match when exact
-    exact = top.saw_every_match()
-    if not exact and collapse is None and restriction is None:  # each term's passages all match the query
+    counted = restriction is None  # else a passage MaxScore rejected might not have passed the filter
+    exact = top.saw_every_match(counting_rejected=counted)
+    if collapse is not None:
+        keys = column(searcher.reader(), collapse_field)
+        total = len(set(collapse.lists) | ({keys[docnum] for docnum in top.rejected} if counted else set()))
+    else:
+        total = top.total + (len(top.rejected) if counted else 0)
+    if not exact and counted and collapse is None:  # each term's passages all match the query
         total = max(total, most_passages_of_a_term(searcher, query))
     return TopMatches(list(results.items()), total, exact)
 

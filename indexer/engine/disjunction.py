@@ -64,6 +64,8 @@ class MaxScoreUnion:
         self.bounds = list(accumulate(bound(matcher) for matcher in self.leaves))  # of the weakest i+1
         self._id = -1
         self._score = 0.0
+        self.partial = False  # whether passages matching weak leaves alone went undrawn (uncounted)
+        self.rejected: list[int] = []  # passages drawn and scored, but under the top's minimum
 
     def is_active(self) -> bool:
         return any(leaf.is_active() for leaf in self.leaves)
@@ -92,7 +94,7 @@ class MaxScoreUnion:
                 while now_weak < len(leaves) and bounds[now_weak] < limit:
                     now_weak += 1
                 if now_weak != weak:  # a weak leaf may stand behind the last passage: it moves past it first
-                    weak = now_weak
+                    weak, self.partial = now_weak, self.partial or now_weak > 0
                     essential = [(leaf.id(), n) for n, leaf in enumerate(leaves) if n >= weak and _past(leaf, docnum)]
                     heapq.heapify(essential)
                     if not essential:
@@ -119,6 +121,8 @@ class MaxScoreUnion:
             if not lowest or score > lowest:
                 self._id, self._score = docnum, score
                 yield docnum
+            else:
+                self.rejected.append(docnum)
 
 
 def _past(matcher: Matcher, docnum: int) -> bool:

@@ -16,7 +16,7 @@ from indexer.search.freshness import BY_DATE, RELEVANCE, newest_first, published
 from indexer.search.hits import page_hits
 from indexer.search.plan import QueryPlan
 from indexer.search.query import parse_query
-from indexer.search.ranking import PER_ARTICLE, CandidateList, order, rank_passages
+from indexer.search.ranking import PER_ARTICLE, RERANK_DEPTH, CandidateList, order, rank_passages
 from indexer.search.revisions import describe, revise_query
 from indexer.search.routing import index_holds, requested_language, route_query
 from indexer.search.stories import STORY, StoryOrder, collapse_stories, default_collapse
@@ -65,8 +65,10 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     plans, translated = plan_languages(index_set, parsed, route, translate)
-    lists, missing = _rank(index_set, plans, offset + limit, per, sort == BY_DATE)
     collapse = collapse or default_collapse(route.langs, per)
+    reweighted = bool(recency) or sort == BY_DATE or collapse == STORY  # each moves candidates past BM25F's order
+    depth = max(offset + limit, RERANK_DEPTH) if reweighted else offset + limit
+    lists, missing = _rank(index_set, plans, depth, per, sort == BY_DATE)
     own = frozenset(code for code, plan in plans.items() if not plan.translated)
     arranged = _arrange(index_set, lists, offset + limit, per, collapse, sort, recency, own)
     ordered, total, exact = arranged.entries, arranged.total, arranged.exact
@@ -116,7 +118,7 @@ def _arrange(
     if sort == BY_DATE:
         ordered = newest_first(lists, dates, depth, per)
     else:
-        ordered = order(lists, depth, recency_weight(dates, recency) if recency else None)
+        ordered = order(lists, recency_weight(dates, recency) if recency else None)
     if collapse == STORY:
         return collapse_stories(index_set, ordered, lists, own, combine=sort != BY_DATE)
     return StoryOrder(ordered, [], all(found.exact for found in lists), sum(found.total for found in lists))

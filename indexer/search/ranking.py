@@ -1,7 +1,7 @@
 """One language's ranking: Whoosh's BM25F top candidates, re-scored by weighted coordination and proximity.
 
-Whoosh picks the best RERANK_DEPTH passages matching any clause (top-k with its
-block-quality skipping, never every match). Each is then scored
+Whoosh picks the best RERANK_DEPTH passages matching any clause (top-k, skipping by
+MaxScore: indexer.engine.disjunction; never every match). Each is then scored
 
     score = bm25 * coordination ** COORDINATION_POWER + PROXIMITY_WEIGHT * proximity
 
@@ -65,7 +65,8 @@ class Candidate:
 class CandidateList:
     """A language's candidates (best BM25F first), how many passages or articles match, and the terms to mark.
 
-    `exact` is False when Whoosh skipped blocks that could not reach the top: `total` is then a lower bound.
+    `exact` is False when the search skipped passages that could not reach the top: `total` is then a lower
+    bound. Its best `cut` by BM25F count; the rest are a margin, for a cluster's shards to round alike.
     """
 
     lang: str
@@ -74,23 +75,33 @@ class CandidateList:
     exact: bool = True
     terms: set[str] = field(default_factory=set)
     newest: list[Candidate] = field(default_factory=list)  # for a sort by date: the newest holding every clause
+    cut: int = RERANK_DEPTH
 
 
 def rank_passages(searcher, plan: QueryPlan, depth: int, per: str, newest: bool = False) -> CandidateList:
     """The best max(depth, RERANK_DEPTH) passages and a margin (one per article with per="article"), each scored
-    for ordering; with `newest` (a sort by date), also as many of the newest passages holding every clause,
-    from all their matches."""
+    for ordering (only the best `depth` and the margin when BM25F's order is final: _cut); with `newest` (a
+    sort by date), also as many of the newest passages holding every clause, from all their matches."""
     query = plan.query()
     if query is None:
         return CandidateList(plan.lang)
     collapse_field = "doc_id" if per == PER_ARTICLE else None
-    kept = max(depth, RERANK_DEPTH) + CUT_MARGIN
+    cut = _cut(plan, depth)
+    kept = cut + CUT_MARGIN
     top = top_matches(searcher, query, kept, collapse_field, plan.restriction)
-    found = CandidateList(plan.lang, total=top.total, exact=top.exact, terms=query_terms(plan, searcher.reader()))
+    terms = query_terms(plan, searcher.reader())
+    found = CandidateList(plan.lang, total=top.total, exact=top.exact, terms=terms, cut=cut)
     found.candidates = _score(searcher, plan, top.scored)
     if newest:
         found.newest = _newest_candidates(searcher, plan, kept, collapse_field)
     return found
+
+
+def _cut(plan: QueryPlan, depth: int) -> int:
+    """Passages of a language's top that count: when BM25F's order is its final one (one clause, no stop words
+    to add), the best `depth`; else at least RERANK_DEPTH, for re-scoring to reorder."""
+    final = len(plan.clauses) == 1 and not plan.stopped
+    return depth if final else max(depth, RERANK_DEPTH)
 
 
 def _newest_candidates(searcher, plan: QueryPlan, depth: int, collapse_field: str | None) -> list[Candidate]:
@@ -187,7 +198,7 @@ def query_terms(plan: QueryPlan, reader) -> set[str]:
     }
 
 
-def order(lists: list[CandidateList], depth: int, weight=None) -> list[tuple[str, Candidate, float]]:
+def order(lists: list[CandidateList], weight=None) -> list[tuple[str, Candidate, float]]:
     """Every language's candidates in final order, as (language, candidate, shown score): each language's
     cut to its best by BM25F (as one index would have kept them), then ordered by score.
 
@@ -197,7 +208,7 @@ def order(lists: list[CandidateList], depth: int, weight=None) -> list[tuple[str
     """
     ordered = []
     for found in lists:
-        shown = shown_scores(found.lang, best_by_bm25(found.candidates, depth), len(lists) > 1)
+        shown = shown_scores(found.lang, best_by_bm25(found), len(lists) > 1)
         ordered += [(lang, c, score * weight(lang, c)) for lang, c, score in shown] if weight else shown
     ordered.sort(
         key=lambda item: (
@@ -218,8 +229,8 @@ def shown_scores(lang: str, candidates: list[Candidate], normalize: bool) -> lis
     return [(lang, c, c.score / best if normalize else c.score) for c in candidates]
 
 
-def best_by_bm25(candidates: list[Candidate], depth: int) -> list[Candidate]:
-    """A language's best max(depth, RERANK_DEPTH) candidates by BM25F, as one index would have kept them: the cut
-    that makes a cluster's merged shard answers those of one index."""
-    by_bm25 = sorted(candidates, key=lambda c: (-round(c.bm25, SCORE_DIGITS), c.docnum))
-    return by_bm25[: max(depth, RERANK_DEPTH)]
+def best_by_bm25(found: CandidateList) -> list[Candidate]:
+    """A language's best `found.cut` candidates by BM25F, as one index would have kept them: the cut that makes
+    a cluster's merged shard answers those of one index."""
+    by_bm25 = sorted(found.candidates, key=lambda c: (-round(c.bm25, SCORE_DIGITS), c.docnum))
+    return by_bm25[: found.cut]
