@@ -3,14 +3,28 @@ every match keeps."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from indexer.build.pipeline import add_articles
 from indexer.engine import collect
 from indexer.engine.collect import column, scores_of, top_matches
+from indexer.engine.index_set import open_index_set
 from indexer.engine.queries import expanded_terms, prefix
 from indexer.engine.scoring import searcher_of
 from indexer.search.plan import plan_query
 from indexer.search.query import parse_query
+
+
+def scores_of_every_match(searcher, query) -> dict[int, float]:
+    """Every passage `query` matches with its score, from Whoosh's own matcher tree: the reference."""
+    matcher, scores = query.matcher(searcher), {}
+    while matcher.is_active():
+        scores[matcher.id()] = matcher.score()
+        matcher.next()
+    return scores
+
 
 # Passages kept: few enough that the heap fills early and its rising minimum prunes and skips.
 KEPT = 5
@@ -33,7 +47,7 @@ def test_the_top_passages_are_the_best_scored_of_all_matches(index_set, lang, qu
     monkeypatch.setattr(collect, "MATCHES_BETWEEN_PRUNING", PRUNING_EVERY)
     plan = plan_query(parse_query(query), lang, index_set.analyzer(lang))
     with index_set.searcher(lang) as searcher:
-        every = scores_of(searcher, plan.query(), list(range(searcher.doc_count_all())))
+        every = scores_of_every_match(searcher, plan.query())
         top = top_matches(searcher, plan.query(), KEPT, None, None)
     best = sorted(every.values(), reverse=True)[:KEPT]
     assert len(every) > KEPT + PRUNING_EVERY  # enough matches that pruning had something to leave out
@@ -47,7 +61,7 @@ def test_the_top_articles_are_those_of_the_best_passages(index_set, lang, query)
     minimum for a moment: passages skipped before must still not have been better than the final top's."""
     plan = plan_query(parse_query(query), lang, index_set.analyzer(lang))
     with index_set.searcher(lang) as searcher:
-        every = scores_of(searcher, plan.query(), list(range(searcher.doc_count_all())))
+        every = scores_of_every_match(searcher, plan.query())
         ids = column(searcher.reader(), "doc_id")
         top = top_matches(searcher, plan.query(), KEPT, "doc_id", None)
     best: dict[str, float] = {}
@@ -66,7 +80,7 @@ def test_a_top_k_search_counts_every_match_or_says_its_count_is_a_lower_bound(in
     reach the top) does not, and the total then says it is at least the commonest term's passages."""
     plan = plan_query(parse_query(query), lang, index_set.analyzer(lang))
     with index_set.searcher(lang) as searcher:
-        every = scores_of(searcher, plan.query(), list(range(searcher.doc_count_all())))
+        every = scores_of_every_match(searcher, plan.query())
         top = top_matches(searcher, plan.query(), KEPT, None, None)
         reader = searcher.reader()
         commonest = max(
@@ -103,3 +117,24 @@ def test_a_shards_best_possible_score_allows_for_the_whole_languages_longer_pass
             scores.append(postings.score())
             postings.next()
     assert scores and max(scores) <= bound
+
+
+def test_an_index_of_several_segments_scores_as_whoosh_does(writable_index, tmp_path):
+    """After `add`, a language's index has a second segment: each term is scored in the segment it is in."""
+    update = tmp_path / "update.jsonl"
+    article = {"id": "tortoise", "title": "The tortoise and the library", "paragraphs": ["The tortoise read."]}
+    update.write_text(json.dumps({**article, "lang": "en"}) + "\n", encoding="utf-8")
+    add_articles(writable_index, [update])
+    index_set = open_index_set(writable_index)
+    plan = plan_query(parse_query("the tortoise library"), "en", index_set.analyzer("en"))
+    with index_set.searcher("en") as searcher:
+        assert len(searcher.reader().leaf_readers()) > 1
+        for query in [plan.query(), *(clause.query for clause in plan.stopped)]:
+            every = scores_of_every_match(searcher, query)
+            scored = scores_of(searcher, query, list(range(searcher.doc_count_all())))
+            assert every and scored.keys() == every.keys()
+            assert all(round(scored[docnum], 9) == round(score, 9) for docnum, score in every.items())
+            top = top_matches(searcher, query, KEPT, None, None)
+            assert [round(s, 9) for _, s in top.scored] == sorted((round(s, 9) for s in every.values()), reverse=True)[
+                :KEPT
+            ]

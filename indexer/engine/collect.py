@@ -16,6 +16,7 @@ from whoosh.collectors import CollapseCollector, FilterCollector, SortingCollect
 from whoosh.query.compound import DefaultOr
 
 from indexer.engine.disjunction import MaxScoreUnion, flat_terms, leaf_matchers
+from indexer.engine.postings import scorer_of, skip_to
 from indexer.engine.queries import CommonPrefix, Query, expanded_terms
 
 # Matches between two of Whoosh's attempts to prune its matcher tree (its default is 10): each attempt walks the
@@ -80,7 +81,7 @@ class TopPassages(TopCollector):
             super().set_subsearcher(subsearcher, offset)
             return
         self.subsearcher, self.offset = subsearcher, offset
-        self.matcher = MaxScoreUnion(leaf_matchers(leaves, subsearcher, self.context))
+        self.matcher = MaxScoreUnion(leaf_matchers(leaves, subsearcher, self.context), subsearcher.reader())
 
     def matches(self) -> Iterator[int]:
         if isinstance(self.matcher, MaxScoreUnion):
@@ -209,7 +210,7 @@ def walk(matcher, docnums: list[int]) -> Iterator[int]:
         if not matcher.is_active():
             return
         if matcher.id() < docnum:
-            matcher.skip_to(docnum)
+            skip_to(matcher, docnum)
         if matcher.is_active() and matcher.id() == docnum:
             yield docnum
 
@@ -220,9 +221,21 @@ def matching(searcher, query: Query, docnums: list[int]) -> set[int]:
 
 
 def scores_of(searcher, query: Query, docnums: list[int]) -> dict[int, float]:
-    """The score `query` gives each of the (sorted) passages it matches."""
-    matcher = query.matcher(searcher)
-    return {docnum: matcher.score() for docnum in walk(matcher, docnums)}
+    """The score `query` gives each of the (sorted) passages it matches: a disjunction's summed over its terms,
+    each term's postings walked once in each segment."""
+    leaves = flat_terms(query)
+    if leaves is None:
+        matcher = query.matcher(searcher)
+        return {docnum: matcher.score() for docnum in walk(matcher, docnums)}
+    scores: dict[int, float] = {}
+    for segment, offset in searcher.leaf_searchers():
+        end = offset + segment.doc_count_all()
+        inside = [docnum - offset for docnum in docnums if offset <= docnum < end]
+        for matcher in leaf_matchers(leaves, segment, None) if inside else ():
+            score = scorer_of(matcher, segment.reader())
+            for docnum in walk(matcher, inside):
+                scores[docnum + offset] = scores.get(docnum + offset, 0.0) + score()
+    return scores
 
 
 class CandidateTerms:

@@ -18,6 +18,7 @@ from whoosh import query as q
 from whoosh.matching import Matcher
 from whoosh.query.compound import DefaultOr
 
+from indexer.engine.postings import scorer_of, skip_to
 from indexer.engine.queries import CommonPrefix
 
 # Bounds are compared with this much slack: a passage's score summed in another order than its bound can
@@ -56,11 +57,12 @@ class MaxScoreUnion:
     """The passages matching any of `matchers`, scored by the sum of those matching, drawn only where the
     score can beat the collector's minimum. It stands where the collector reads `id()` and `score()`."""
 
-    def __init__(self, matchers: list[Matcher]):
+    def __init__(self, matchers: list[Matcher], reader):
         def bound(matcher: Matcher) -> float:
             return matcher.max_quality() if matcher.supports_block_quality() else float("inf")
 
         self.leaves = sorted(matchers, key=bound)
+        self.scores = [scorer_of(matcher, reader) for matcher in self.leaves]
         self.bounds = list(accumulate(bound(matcher) for matcher in self.leaves))  # of the weakest i+1
         self._id = -1
         self._score = 0.0
@@ -82,7 +84,7 @@ class MaxScoreUnion:
     def competitive(self, minimum: Callable[[], float]) -> Iterator[int]:
         """Each passage, in order, that may enter a top whose lowest score is `minimum()` (0: not yet full),
         with its score ready in `score()`."""
-        leaves, bounds = self.leaves, self.bounds
+        leaves, bounds, scores = self.leaves, self.bounds, self.scores
         lowest, limit, weak, docnum = 0.0, 0.0, 0, -1
         essential = [(leaf.id(), n) for n, leaf in enumerate(leaves)]  # (passage, leaf) passages are drawn from
         heapq.heapify(essential)
@@ -104,7 +106,7 @@ class MaxScoreUnion:
             while essential and essential[0][0] == docnum:
                 _, n = essential[0]
                 leaf = leaves[n]
-                score += leaf.score()
+                score += scores[n]()
                 leaf.next()
                 if leaf.is_active():
                     heapq.heapreplace(essential, (leaf.id(), n))
@@ -115,9 +117,9 @@ class MaxScoreUnion:
                     break
                 leaf = leaves[n]
                 if leaf.is_active() and leaf.id() < docnum:
-                    leaf.skip_to(docnum)
+                    skip_to(leaf, docnum)
                 if leaf.is_active() and leaf.id() == docnum:
-                    score += leaf.score()
+                    score += scores[n]()
             if not lowest or score > lowest:
                 self._id, self._score = docnum, score
                 yield docnum
@@ -128,5 +130,5 @@ class MaxScoreUnion:
 def _past(matcher: Matcher, docnum: int) -> bool:
     """Move `matcher` beyond `docnum`; whether it still has passages."""
     if matcher.is_active() and matcher.id() <= docnum:
-        matcher.skip_to(docnum + 1)
+        skip_to(matcher, docnum + 1)
     return matcher.is_active()

@@ -73,9 +73,7 @@ def newest_first(
     for found in lists:
         newest = _by_date(found.lang, found.newest, dates)[: max(depth, RERANK_DEPTH)]
         listed = {_entry_key(candidate, per) for candidate in newest}
-        some = [
-            c for c in best_by_bm25(found) if not c.all_words and _entry_key(c, per) not in listed
-        ]
+        some = [c for c in best_by_bm25(found) if not c.all_words and _entry_key(c, per) not in listed]
         entries += shown_scores(found.lang, newest + _by_date(found.lang, some, dates), len(lists) > 1)
     entries.sort(key=lambda entry: (-round(entry[2], SCORE_DIGITS), entry[0], entry[1].doc_id, entry[1].docnum))
     entries.sort(key=lambda entry: dates.get((entry[0], entry[1].docnum)) or "", reverse=True)  # stable: ties kept

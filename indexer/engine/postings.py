@@ -1,0 +1,71 @@
+"""One term's postings read fast: a skip that bisects its block, and BM25F scored in one step.
+
+Whoosh's `skip_to` steps through a block's passages one at a time, and its BM25F score of
+a posting goes through a dozen calls (the scorer, the field-length lookup, its column, its
+byte decoding). MaxScore probes and scores a few thousand postings per search, so both
+are done here on Whoosh's own block reader, giving the same numbers; any other matcher is
+asked as Whoosh asks it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from bisect import bisect_left
+from collections.abc import Callable
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import Matcher
+from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.scoring import BM25FScorer, bm25
+from whoosh.util.numeric import byte_to_length
+
+# Each segment's field lengths as Whoosh stores them (a byte per passage), read once per reader.
+_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LENGTH_OF_BYTE = tuple(byte_to_length(code) for code in range(256))
+
+
+def skip_to(matcher: Matcher, docnum: int) -> None:
+    """Move `matcher` to its first passage at or after `docnum`."""
+    leaf = matcher.child if type(matcher) is WrappingMatcher else matcher
+    if type(leaf) is not W3LeafMatcher:
+        matcher.skip_to(docnum)
+        return
+    if docnum <= leaf.id():
+        return
+    if docnum > leaf._maxid:  # Whoosh's block reader: blocks are passed by their headers alone
+        leaf._skip_to_block(lambda: docnum > leaf._maxid)
+        if not leaf.is_active():
+            return
+    if leaf._ids is None:
+        leaf._read_ids()
+    leaf._i = bisect_left(leaf._ids, docnum, leaf._i)
+
+
+def scorer_of(matcher: Matcher, reader) -> Callable[[], float]:
+    """The score of `matcher`'s current posting, as `matcher.score()` gives it, in as few steps as can be."""
+    boost, leaf = (matcher.boost, matcher.child) if type(matcher) is WrappingMatcher else (1.0, matcher)
+    scorer = getattr(leaf, "scorer", None)
+    lengths = _field_lengths(reader, leaf.term()[0]) if type(leaf) is W3LeafMatcher else None
+    if type(scorer) is not BM25FScorer or lengths is None:
+        return matcher.score
+    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    length_of = _LENGTH_OF_BYTE
+    weight, docnum = leaf.weight, leaf.id
+    if boost == 1.0:
+        return lambda: bm25(idf, weight(), length_of[lengths[docnum()]], avgfl, b, k1)
+    return lambda: bm25(idf, weight(), length_of[lengths[docnum()]], avgfl, b, k1) * boost
+
+
+def _field_lengths(reader, fieldname: str) -> bytes | None:
+    """A segment's stored length byte of `fieldname` for every passage, or None when Whoosh keeps them otherwise."""
+    per_field = _LENGTHS.get(reader)
+    if per_field is None:
+        per_field = _LENGTHS[reader] = {}
+    if fieldname not in per_field:
+        per_field[fieldname] = None
+        per_document = getattr(reader, "_perdoc", None)
+        column = per_document._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if per_document else None
+        if column is not None and getattr(column, "_fixedlen", None) == 1:
+            stored = column._dbfile.get(column._basepos, column._count)
+            per_field[fieldname] = stored + bytes(reader.doc_count_all() - len(stored))  # unwritten: 0
+    return per_field[fieldname]
