@@ -4,11 +4,12 @@ every match keeps."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 
 import pytest
 
 from indexer.build.pipeline import add_articles
-from indexer.engine import collect
+from indexer.engine import collect, postings
 from indexer.engine.collect import column, scores_of, top_matches
 from indexer.engine.index_set import open_index_set
 from indexer.engine.queries import expanded_terms, prefix
@@ -138,3 +139,18 @@ def test_an_index_of_several_segments_scores_as_whoosh_does(writable_index, tmp_
             assert [round(s, 9) for _, s in top.scored] == sorted((round(s, 9) for s in every.values()), reverse=True)[
                 :KEPT
             ]
+
+
+def test_stop_words_kept_whole_stay_within_their_bound_and_score_as_whoosh_does(index_set, monkeypatch):
+    """A stop word's postings are kept whole for the candidates' scores; past the bound the oldest go."""
+    monkeypatch.setattr(postings, "MAX_KEPT_POSTINGS", 1)
+    monkeypatch.setattr(postings, "_KEPT", OrderedDict())
+    monkeypatch.setattr(postings, "_KEPT_COUNT", [0])
+    with index_set.searcher("en") as searcher:
+        docnums = list(range(searcher.doc_count_all()))
+        for word in ("the", "of"):
+            query = plan_query(parse_query(f"library {word}"), "en", index_set.analyzer("en")).stopped[0].query
+            every = scores_of_every_match(searcher, query)
+            scored = scores_of(searcher, query, docnums)
+            assert every and {d: round(s, 9) for d, s in scored.items()} == {d: round(s, 9) for d, s in every.items()}
+            assert len(postings._KEPT) == 1 and next(iter(postings._KEPT))[2] == word.encode()

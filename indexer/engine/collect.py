@@ -16,7 +16,7 @@ from whoosh.collectors import CollapseCollector, FilterCollector, SortingCollect
 from whoosh.query.compound import DefaultOr
 
 from indexer.engine.disjunction import MaxScoreUnion, flat_terms, leaf_matchers
-from indexer.engine.postings import scorer_of, skip_to
+from indexer.engine.postings import dense_scores, scorer_of, skip_to
 from indexer.engine.queries import CommonPrefix, Query, expanded_terms
 
 # Matches between two of Whoosh's attempts to prune its matcher tree (its default is 10): each attempt walks the
@@ -232,9 +232,12 @@ def scores_of(searcher, query: Query, docnums: list[int]) -> dict[int, float]:
         end = offset + segment.doc_count_all()
         inside = [docnum - offset for docnum in docnums if offset <= docnum < end]
         for matcher in leaf_matchers(leaves, segment, None) if inside else ():
-            score = scorer_of(matcher, segment.reader())
-            for docnum in walk(matcher, inside):
-                scores[docnum + offset] = scores.get(docnum + offset, 0.0) + score()
+            found = dense_scores(matcher, segment.reader(), inside)
+            if found is None:
+                score = scorer_of(matcher, segment.reader())
+                found = {docnum: score() for docnum in walk(matcher, inside)}
+            for docnum, score in found.items():
+                scores[docnum + offset] = scores.get(docnum + offset, 0.0) + score
     return scores
 
 

@@ -1,4 +1,4 @@
-"""One term's postings read fast: a skip that bisects its block, and BM25F scored in one step.
+"""One term's postings read fast: a skip that bisects its block, BM25F scored in one step, a stop word kept whole.
 
 Whoosh's `skip_to` steps through a block's passages one at a time, and its BM25F score of
 a posting goes through a dozen calls (the scorer, the field-length lookup, its column, its
@@ -9,8 +9,11 @@ asked as Whoosh asks it.
 
 from __future__ import annotations
 
+import threading
 import weakref
+from array import array
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -69,3 +72,66 @@ def _field_lengths(reader, fieldname: str) -> bytes | None:
             stored = column._dbfile.get(column._basepos, column._count)
             per_field[fieldname] = stored + bytes(reader.doc_count_all() - len(stored))  # unwritten: 0
     return per_field[fieldname]
+
+
+# A term in more than this share of a segment's passages (a stop word: the, কে, 있다) is read whole once and
+# kept as arrays: asked for a page's candidates, it would decode most of its blocks (positions and all) anew.
+DENSE_SHARE = 0.05
+# Postings kept so, over every segment and term, the least recently asked dropped first (8 bytes each).
+MAX_KEPT_POSTINGS = 4_000_000
+_KEPT: OrderedDict = OrderedDict()  # (segment, field, term) -> (ids, weights)
+_KEPT_COUNT = [0]
+_KEPT_LOCK = threading.Lock()
+
+
+def dense_scores(matcher: Matcher, reader, docnums: list[int]) -> dict[int, float] | None:
+    """The score of `matcher`'s term at each of the (sorted) `docnums` holding it, from its postings kept whole
+    when the term is in more than DENSE_SHARE of the segment's passages; None for any other term."""
+    boost, leaf = (matcher.boost, matcher.child) if type(matcher) is WrappingMatcher else (1.0, matcher)
+    scorer = getattr(leaf, "scorer", None)
+    if type(leaf) is not W3LeafMatcher or type(scorer) is not BM25FScorer:
+        return None
+    fieldname, text = leaf.term()
+    if reader.doc_frequency(fieldname, text) <= DENSE_SHARE * reader.doc_count_all():
+        return None
+    lengths = _field_lengths(reader, fieldname)
+    kept = _kept_postings(leaf, reader, fieldname, text) if lengths is not None else None
+    if kept is None:
+        return None
+    ids, weights = kept
+    idf, avgfl, b, k1, length_of = scorer.idf, scorer.avgfl, scorer.B, scorer.K1, _LENGTH_OF_BYTE
+    found = {}
+    for docnum in docnums:
+        at = bisect_left(ids, docnum)
+        if at < len(ids) and ids[at] == docnum:
+            found[docnum] = bm25(idf, weights[at], length_of[lengths[docnum]], avgfl, b, k1) * boost
+    return found
+
+
+def _kept_postings(leaf: W3LeafMatcher, reader, fieldname: str, text) -> tuple[array, array] | None:
+    """The term's passages and weights in this segment, read once (from `leaf`, which it uses up)."""
+    segment = getattr(reader, "_segid", None)  # random per segment, whose files never change: one key per content
+    if segment is None:
+        return None
+    key = (segment, fieldname, text)
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    ids, weights = array("i"), array("f")
+    while leaf.is_active():  # block by block, as Whoosh decodes them
+        if leaf._ids is None:
+            leaf._read_ids()
+        if leaf._weights is None:
+            leaf._read_weights()
+        ids.extend(leaf._ids[leaf._i :])
+        weights.extend(leaf._weights[leaf._i :])
+        leaf._next_block()
+    with _KEPT_LOCK:
+        if key not in _KEPT:
+            _KEPT[key] = (ids, weights)
+            _KEPT_COUNT[0] += len(ids)
+            while _KEPT_COUNT[0] > MAX_KEPT_POSTINGS and len(_KEPT) > 1:
+                _, (dropped, _) = _KEPT.popitem(last=False)
+                _KEPT_COUNT[0] -= len(dropped)
+        return _KEPT[key]
