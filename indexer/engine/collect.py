@@ -84,17 +84,18 @@ class TopPassages(TopCollector):
         self.matcher = MaxScoreUnion(leaf_matchers(leaves, subsearcher, self.context), subsearcher.reader())
 
     def matches(self) -> Iterator[int]:
-        if isinstance(self.matcher, MaxScoreUnion):
-            yield from self.matcher.competitive(lambda: self.minscore)
-            self.partial = self.partial or self.matcher.partial
-            self.rejected += [self.offset + docnum for docnum in self.matcher.rejected]
-            return
-        """Whoosh's loop over the matches, its matcher tree pruned every `replace` matches only.
+        """MaxScore's passages; else Whoosh's loop over the matches, its matcher tree pruned every `replace`
+        matches only.
 
         Whoosh's also prunes at each rise of the heap's minimum, and each pruning walks the whole
         tree (recomputing each node's best score from its leaves): for a prefix's 150 completions
         that was most of the search. A rise still lets the matcher skip blocks that cannot reach it.
         """
+        if isinstance(self.matcher, MaxScoreUnion):
+            yield from self.matcher.competitive(lambda: self.minscore)
+            self.partial = self.partial or self.matcher.partial
+            self.rejected += [self.offset + docnum for docnum in self.matcher.rejected]
+            return
         matcher, minscore, countdown, check_quality = self.matcher, self.minscore, 0, True
         use_quality = self._use_block_quality()
         while matcher.is_active():
