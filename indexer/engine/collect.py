@@ -150,8 +150,8 @@ def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, 
         total = len(set(collapse.lists) | ({keys[docnum] for docnum in top.rejected} if counted else set()))
     else:
         total = top.total + (len(top.rejected) if counted else 0)
-    if not exact and counted and collapse is None:  # each term's passages all match the query
-        total = max(total, most_passages_of_a_term(searcher, query))
+    if not exact and counted and collapse is None and not searcher.reader().has_deletions():
+        total = max(total, most_passages_of_a_term(searcher, query))  # each term's passages all match the query
     return TopMatches(list(results.items()), total, exact)
 
 
