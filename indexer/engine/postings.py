@@ -44,13 +44,23 @@ def skip_to(matcher: Matcher, docnum: int) -> None:
     leaf._i = bisect_left(leaf._ids, docnum, leaf._i)
 
 
-def scorer_of(matcher: Matcher, reader) -> Callable[[], float]:
-    """The score of `matcher`'s current posting, as `matcher.score()` gives it, in as few steps as can be."""
+def _plain_leaf(matcher: Matcher) -> tuple[W3LeafMatcher, float, BM25FScorer] | None:
+    """Whoosh's block reader under `matcher`, the boost on it and its BM25F scorer; None for any other matcher
+    (a union, a phrase, a segment's deletions filtered out)."""
     boost, leaf = (matcher.boost, matcher.child) if type(matcher) is WrappingMatcher else (1.0, matcher)
     scorer = getattr(leaf, "scorer", None)
-    lengths = _field_lengths(reader, leaf.term()[0]) if type(leaf) is W3LeafMatcher else None
-    if type(scorer) is not BM25FScorer or lengths is None:
+    if type(leaf) is not W3LeafMatcher or type(scorer) is not BM25FScorer:
+        return None
+    return leaf, boost, scorer
+
+
+def scorer_of(matcher: Matcher, reader) -> Callable[[], float]:
+    """The score of `matcher`'s current posting, as `matcher.score()` gives it, in as few steps as can be."""
+    plain = _plain_leaf(matcher)
+    lengths = _field_lengths(reader, plain[0].term()[0]) if plain else None
+    if lengths is None:
         return matcher.score
+    leaf, boost, scorer = plain
     idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     length_of = _LENGTH_OF_BYTE
     weight, docnum = leaf.weight, leaf.id
@@ -87,10 +97,10 @@ _KEPT_LOCK = threading.Lock()
 def dense_scores(matcher: Matcher, reader, docnums: list[int]) -> dict[int, float] | None:
     """The score of `matcher`'s term at each of the (sorted) `docnums` holding it, from its postings kept whole
     when the term is in more than DENSE_SHARE of the segment's passages; None for any other term."""
-    boost, leaf = (matcher.boost, matcher.child) if type(matcher) is WrappingMatcher else (1.0, matcher)
-    scorer = getattr(leaf, "scorer", None)
-    if type(leaf) is not W3LeafMatcher or type(scorer) is not BM25FScorer:
+    plain = _plain_leaf(matcher)
+    if plain is None:
         return None
+    leaf, boost, scorer = plain
     fieldname, text = leaf.term()
     if reader.doc_frequency(fieldname, text) <= DENSE_SHARE * reader.doc_count_all():
         return None
