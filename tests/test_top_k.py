@@ -4,7 +4,6 @@ every match keeps."""
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 
 import pytest
 
@@ -143,9 +142,8 @@ def test_an_index_of_several_segments_scores_as_whoosh_does(writable_index, tmp_
 
 def test_stop_words_kept_whole_stay_within_their_bound_and_score_as_whoosh_does(index_set, monkeypatch):
     """A stop word's postings are kept whole for the candidates' scores; past the bound the oldest go."""
-    monkeypatch.setattr(postings, "MAX_KEPT_POSTINGS", 1)
-    monkeypatch.setattr(postings, "_KEPT", OrderedDict())
-    monkeypatch.setattr(postings, "_KEPT_COUNT", [0])
+    kept = postings.KeptPostings(limit=1)
+    monkeypatch.setattr(postings, "_KEPT", kept)
     with index_set.searcher("en") as searcher:
         docnums = list(range(searcher.doc_count_all()))
         for word in ("the", "of"):
@@ -153,4 +151,4 @@ def test_stop_words_kept_whole_stay_within_their_bound_and_score_as_whoosh_does(
             every = scores_of_every_match(searcher, query)
             scored = scores_of(searcher, query, docnums)
             assert every and {d: round(s, 9) for d, s in scored.items()} == {d: round(s, 9) for d, s in every.items()}
-            assert len(postings._KEPT) == 1 and next(iter(postings._KEPT))[2] == word.encode()
+            assert len(kept) == 1 and next(iter(kept))[2] == word.encode()

@@ -65,7 +65,8 @@ class TopPassages(TopCollector):
 
     def prepare(self, top_searcher, q, context) -> None:
         super().prepare(top_searcher, q, context)
-        self.by_max_score, self.partial = True, False  # as MaxScoreUnion's, over every segment
+        self.leaves = flat_terms(q)  # None: not a disjunction of terms, searched by Whoosh's tree
+        self.partial = False  # as MaxScoreUnion's, over every segment
         self.rejected: list[int] = []
 
     def remove(self, global_docnum: int) -> None:
@@ -75,13 +76,11 @@ class TopPassages(TopCollector):
 
     def set_subsearcher(self, subsearcher, offset: int) -> None:
         """A disjunction of terms is searched by MaxScore over its leaves; any other query by its Whoosh tree."""
-        leaves = flat_terms(self.q)
-        if leaves is None:
-            self.by_max_score = False
+        if self.leaves is None:
             super().set_subsearcher(subsearcher, offset)
             return
         self.subsearcher, self.offset = subsearcher, offset
-        self.matcher = MaxScoreUnion(leaf_matchers(leaves, subsearcher, self.context), subsearcher.reader())
+        self.matcher = MaxScoreUnion(leaf_matchers(self.leaves, subsearcher, self.context), subsearcher.reader())
 
     def matches(self) -> Iterator[int]:
         """MaxScore's passages; else Whoosh's loop over the matches, its matcher tree pruned every `replace`
@@ -117,7 +116,7 @@ class TopPassages(TopCollector):
     def saw_every_match(self, counting_rejected: bool) -> bool:
         """Whether every match was counted: MaxScore drew every one (and those it rejected are counted, when
         `counting_rejected`); Whoosh's tree only prunes once the heap is full, and its count reached that."""
-        if self.by_max_score:
+        if self.leaves is not None:
             return not self.partial and (counting_rejected or not self.rejected)
         return self.total < self.limit
 

@@ -14,7 +14,6 @@ import heapq
 from collections.abc import Callable, Iterator
 from itertools import accumulate
 
-from whoosh import query as q
 from whoosh.matching import Matcher
 from whoosh.query.compound import DefaultOr
 
@@ -42,11 +41,7 @@ def leaf_matchers(leaves: list, searcher, context) -> list[Matcher]:
     """The active matchers of `leaves` in one segment's searcher, a prefix opened into its completions there."""
     matchers = []
     for leaf in leaves:
-        if isinstance(leaf, CommonPrefix):
-            parts = [q.Term(leaf.fieldname, text, boost=leaf.boost) for text in leaf._btexts(searcher.reader())]
-        else:
-            parts = [leaf]
-        for part in parts:
+        for part in leaf.terms(searcher.reader()) if isinstance(leaf, CommonPrefix) else [leaf]:
             matcher = part.matcher(searcher, context)
             if matcher.is_active():
                 matchers.append(matcher)
@@ -68,9 +63,6 @@ class MaxScoreUnion:
         self._score = 0.0
         self.partial = False  # whether passages matching weak leaves alone went undrawn (uncounted)
         self.rejected: list[int] = []  # passages drawn and scored, but under the top's minimum
-
-    def is_active(self) -> bool:
-        return any(leaf.is_active() for leaf in self.leaves)
 
     def id(self) -> int:
         return self._id

@@ -89,9 +89,42 @@ def _field_lengths(reader, fieldname: str) -> bytes | None:
 DENSE_SHARE = 0.05
 # Postings kept so, over every segment and term, the least recently asked dropped first (8 bytes each).
 MAX_KEPT_POSTINGS = 4_000_000
-_KEPT: OrderedDict = OrderedDict()  # (segment, field, term) -> (ids, weights)
-_KEPT_COUNT = [0]
-_KEPT_LOCK = threading.Lock()
+
+
+class KeptPostings:
+    """Terms' whole postings (passages, weights) by (segment, field, term), at most `limit` postings in all,
+    the least recently asked dropped first; shared by every thread's readers."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._terms: OrderedDict = OrderedDict()
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __iter__(self):
+        return iter(list(self._terms))
+
+    def get(self, key: tuple, read: Callable[[], tuple[array, array]]) -> tuple[array, array]:
+        """The postings kept for `key`, made by `read()` the first time (outside the lock)."""
+        with self._lock:
+            if key in self._terms:
+                self._terms.move_to_end(key)
+                return self._terms[key]
+        postings = read()
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = postings
+                self._count += len(postings[0])
+                while self._count > self.limit and len(self._terms) > 1:
+                    _, (dropped, _) = self._terms.popitem(last=False)
+                    self._count -= len(dropped)
+            return self._terms[key]
+
+
+_KEPT = KeptPostings(MAX_KEPT_POSTINGS)
 
 
 def dense_scores(matcher: Matcher, reader, docnums: list[int]) -> dict[int, float] | None:
@@ -123,25 +156,17 @@ def _kept_postings(leaf: W3LeafMatcher, reader, fieldname: str, text) -> tuple[a
     segment = getattr(reader, "_segid", None)  # random per segment, whose files never change: one key per content
     if segment is None:
         return None
-    key = (segment, fieldname, text)
-    with _KEPT_LOCK:
-        if key in _KEPT:
-            _KEPT.move_to_end(key)
-            return _KEPT[key]
-    ids, weights = array("i"), array("f")
-    while leaf.is_active():  # block by block, as Whoosh decodes them
-        if leaf._ids is None:
-            leaf._read_ids()
-        if leaf._weights is None:
-            leaf._read_weights()
-        ids.extend(leaf._ids[leaf._i :])
-        weights.extend(leaf._weights[leaf._i :])
-        leaf._next_block()
-    with _KEPT_LOCK:
-        if key not in _KEPT:
-            _KEPT[key] = (ids, weights)
-            _KEPT_COUNT[0] += len(ids)
-            while _KEPT_COUNT[0] > MAX_KEPT_POSTINGS and len(_KEPT) > 1:
-                _, (dropped, _) = _KEPT.popitem(last=False)
-                _KEPT_COUNT[0] -= len(dropped)
-        return _KEPT[key]
+
+    def read() -> tuple[array, array]:
+        ids, weights = array("i"), array("f")
+        while leaf.is_active():  # block by block, as Whoosh decodes them
+            if leaf._ids is None:
+                leaf._read_ids()
+            if leaf._weights is None:
+                leaf._read_weights()
+            ids.extend(leaf._ids[leaf._i :])
+            weights.extend(leaf._weights[leaf._i :])
+            leaf._next_block()
+        return ids, weights
+
+    return _KEPT.get((segment, fieldname, text), read)

@@ -80,9 +80,11 @@ class CommonPrefix(q.Prefix):
     def matcher(self, searcher, context=None):
         """Its completions' terms OR'ed, each scored by BM25F. Whoosh's own prefix scores a constant in an index
         of under 5,000 passages but BM25F in a larger one (it falls back to the searcher's weighting there)."""
-        return any_of([term(self.fieldname, text, self.boost) for text in self._btexts(searcher.reader())]).matcher(
-            searcher, context
-        )
+        return any_of(self.terms(searcher.reader())).matcher(searcher, context)
+
+    def terms(self, reader) -> list[Query]:
+        """Its completions in `reader`, each a term query carrying its boost."""
+        return [term(self.fieldname, text, self.boost) for text in self._btexts(reader)]
 
     def __getstate__(self) -> dict:
         return {name: value for name, value in self.__dict__.items() if name != "_ranked"}  # not the reader

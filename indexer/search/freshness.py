@@ -19,7 +19,6 @@ from datetime import date
 from indexer.engine.collect import column
 from indexer.search.ranking import (
     PER_ARTICLE,
-    RERANK_DEPTH,
     SCORE_DIGITS,
     Candidate,
     CandidateList,
@@ -64,14 +63,14 @@ def recency_weight(dates: dict[tuple[str, int], str], half_life_days: float):
 
 
 def newest_first(
-    lists: list[CandidateList], dates: dict[tuple[str, int], str], depth: int, per: str
+    lists: list[CandidateList], dates: dict[tuple[str, int], str], per: str
 ) -> list[tuple[str, Candidate, float]]:
     """Every language's candidates for `sort="date"`: the newest holding every query word first, then the
     best-ranked ones holding some; each part newest first (undated last), one date's hits by score. Each part is
     cut per language as one index cuts it, so a cluster's merged shard answers list the same."""
     entries = []
     for found in lists:
-        newest = _by_date(found.lang, found.newest, dates)[: max(depth, RERANK_DEPTH)]
+        newest = _by_date(found.lang, found.newest, dates)[: found.cut]
         listed = {_entry_key(candidate, per) for candidate in newest}
         some = [c for c in best_by_bm25(found) if not c.all_words and _entry_key(c, per) not in listed]
         entries += shown_scores(found.lang, newest + _by_date(found.lang, some, dates), len(lists) > 1)

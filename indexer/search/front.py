@@ -116,7 +116,7 @@ def _arrange(
     total it counts and whether that total is exact."""
     dates = published_dates(index_set, lists) if recency or sort == BY_DATE else {}
     if sort == BY_DATE:
-        ordered = newest_first(lists, dates, depth, per)
+        ordered = newest_first(lists, dates, per)
     else:
         ordered = order(lists, recency_weight(dates, recency) if recency else None)
     if collapse == STORY:
