@@ -67,6 +67,13 @@ def test_sort_by_date_lists_the_newest_first_and_the_undated_last(client):
     assert [hit["published"] for hit in hits] == ["2024-02-20", "2024-02-03", "2024-01-15", "2023-11-02", None]
 
 
+def test_a_phrase_sorted_by_date_lists_its_matches_newest_first(client):
+    """A phrase's matcher needs a search context: asked without one, a sort by date failed with a 500."""
+    hits = searched(client, q='"ferry terminal"', lang="en", sort="date")["hits"]
+    dates = [hit["published"] for hit in hits]
+    assert hits and dates == sorted(dates, key=lambda day: day or "", reverse=True)
+
+
 def test_a_short_recency_half_life_puts_the_newest_article_first(client):
     plain = searched(client, q="ferry", lang="en")["hits"]
     hits = searched(client, q="ferry", lang="en", recency=1)["hits"]

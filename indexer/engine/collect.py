@@ -224,14 +224,14 @@ def scores_of(searcher, query: Query, docnums: list[int]) -> dict[int, float]:
     """The score `query` gives each of the (sorted) passages it matches: a disjunction's summed over its terms,
     each term's postings walked once in each segment."""
     leaves = flat_terms(query)
-    if leaves is None:
-        matcher = query.matcher(searcher)
+    if leaves is None:  # a phrase's matcher needs a context (Whoosh's own default is None)
+        matcher = query.matcher(searcher, searcher.context(needs_current=True))
         return {docnum: matcher.score() for docnum in walk(matcher, docnums)}
     scores: dict[int, float] = {}
     for segment, offset in searcher.leaf_searchers():
         end = offset + segment.doc_count_all()
         inside = [docnum - offset for docnum in docnums if offset <= docnum < end]
-        for matcher in leaf_matchers(leaves, segment, None) if inside else ():
+        for matcher in leaf_matchers(leaves, segment, segment.context(needs_current=True)) if inside else ():
             found = dense_scores(matcher, segment.reader(), inside)
             if found is None:
                 score = scorer_of(matcher, segment.reader())
