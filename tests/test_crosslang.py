@@ -10,6 +10,7 @@ import pytest
 from indexer.align import lexicon as lexicon_module
 from indexer.align.lexicon import LexiconReader, mine_lexicon
 from indexer.analysis.calendar import calendar_names
+from indexer.analysis.hanja import hangul_readings
 from indexer.build.pipeline import add_articles, build_index, remove_articles
 from indexer.engine.index_set import open_index_set
 from indexer.generations import served_generation
@@ -188,6 +189,32 @@ def test_a_name_is_matched_by_its_spelling_in_a_third_script(lexicon_stories):
     カフェイン: the caffeine articles are found, not the chess player's."""
     result = search(lexicon_stories, "카페인", lang="en")
     assert {"coffee-en", "tea-en"} <= set(hit_ids(result)) and "kevin-en" not in hit_ids(result)[:1]
+
+
+@pytest.mark.parametrize(
+    ("query", "translation", "found"),
+    [("지진이", "earthquake", {"quake-en", "tremor-en"}), ("안경을", "glasses", {"glasses-en", "reading-en"})],
+    ids=["japanese-spelling", "chinese-spelling"],
+)
+def test_a_korean_word_no_aligned_text_holds_is_translated_through_its_han_spelling(
+    lexicon_stories, query, translation, found
+):
+    """No Korean text holds 지진 (earthquake) or 안경 (glasses); Korean reads Japanese 地震 and Chinese 眼镜 (simplified
+    from 眼鏡) so, and those are aligned with English: the English-only coast earthquake and library glasses are
+    found, the unrelated English stories are not."""
+    result = search(lexicon_stories, query, lang="en")
+    assert translation in result["translated"][0]["words"]
+    assert set(hit_ids(result)[:2]) == found
+    assert not {"kevin-en", "lake-en", "factory-en", "cork-en"} & set(hit_ids(result))
+
+
+def test_hangul_readings_of_han_words():
+    """Unihan's readings, simplified characters read as their traditional forms; a word with any character that
+    is not Han has none."""
+    assert hangul_readings("火山") == ("화산",)
+    assert hangul_readings("眼镜") == ("안경",)
+    assert "이" in hangul_readings("李") and "리" in hangul_readings("李")
+    assert hangul_readings("火山 2") == () and hangul_readings("volcano") == () and hangul_readings("화산") == ()
 
 
 @pytest.mark.parametrize("query", ["শিশুদের ফোর্ড", "ফোর্ড শিশুদের"], ids=["translated-first", "name-first"])

@@ -28,6 +28,7 @@ import numpy as np
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
 from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
 from indexer.align.store import STORE
+from indexer.analysis.hanja import hangul_readings
 from indexer.analysis.names import loose_name_key, name_key
 from indexer.analysis.stopwords import stop_words
 from indexer.generations import ReadOnlyFile
@@ -64,11 +65,13 @@ PRAGMA synchronous = OFF;
 CREATE TABLE translations (src_lang TEXT, src_term TEXT, tgt_lang TEXT, targets TEXT);
 CREATE TABLE language_pairs (src_lang TEXT, tgt_lang TEXT, aligned INTEGER, PRIMARY KEY (src_lang, tgt_lang));
 CREATE TABLE vocabulary (lang TEXT, term TEXT, name_key TEXT, loose_key TEXT, passages INTEGER);
+CREATE TABLE readings (hangul TEXT, lang TEXT, term TEXT);
 """
 _INDEXES = """
 CREATE INDEX translations_source ON translations (src_lang, src_term, tgt_lang);
 CREATE INDEX vocabulary_term ON vocabulary (lang, term);
 CREATE INDEX vocabulary_loose_key ON vocabulary (lang, loose_key);
+CREATE INDEX readings_hangul ON readings (hangul);
 """
 _FIELD, _ITEM = "\x1f", "\x1e"  # ASCII unit and record separators: no term holds one
 # A stored weight's text by its steps of 10**-WEIGHT_DIGITS (as str() writes the rounded float), made once.
@@ -166,13 +169,16 @@ class _Vocabulary:
         self.passages[passage] = np.array(content, dtype=np.int64)
 
     def store(self, db: sqlite3.Connection, lang: str) -> None:
-        """Keep every term, with how many passages hold it and its name key (for names across scripts)."""
+        """Keep every term, with how many passages hold it and its name key (for names across scripts), and the
+        Hangul readings of those written in Han characters (for Korean words across scripts)."""
         counts = np.bincount(np.concatenate([*self._held, _EMPTY]), minlength=len(self.number))
         rows = []
         for term, count in zip(self.number, counts.tolist(), strict=True):
             key = name_key(term)
             rows.append((lang, term, key, loose_name_key(key), count))
         db.executemany("INSERT INTO vocabulary VALUES (?, ?, ?, ?, ?)", rows)
+        readings = [(reading, lang, term) for term in self.number for reading in hangul_readings(term)]
+        db.executemany("INSERT INTO readings VALUES (?, ?, ?)", readings)
 
 
 def _vocabularies(db: sqlite3.Connection, langs: dict[str, str]) -> dict[str, _Vocabulary]:
@@ -358,6 +364,10 @@ class LexiconReader:
         return self._query(
             "SELECT term, name_key, passages FROM vocabulary WHERE lang = ? AND loose_key = ?", (lang, loose_key)
         )
+
+    def written_in_han(self, hangul: str) -> list[tuple[str, str]]:
+        """The terms, as (language, term), written in Han characters that Korean reads as `hangul` (화산: 火山)."""
+        return self._query("SELECT lang, term FROM readings WHERE hangul = ?", (hangul,))
 
     def knows(self, lang: str, term: str) -> bool:
         """Whether a language's passages hold the term."""

@@ -57,6 +57,17 @@ class _Transliterator:
 
 
 _to_latin = _Transliterator()
+# Hangul syllables ending in ㅅ, each as the same syllable ending in ㄷ: a loanword's last t is written ㅅ (로봇,
+# 인터넷), which ICU reads as s. The 28 finals cycle within each syllable block; ㅅ is the 19th, ㄷ the 7th.
+_FINAL_S_AS_T = {code: code - 12 for code in range(0xAC00, 0xD7A4) if (code - 0xAC00) % 28 == 19}
+
+
+@lru_cache(maxsize=NAME_KEY_CACHE)
+def _latin_letters(word: str) -> str:
+    """A word's Latin transliteration, lower-case letters only, Hangul read as its loanwords are spelled: a last
+    ㅅ as t (로봇 lobod, robot), and ㅇ before ㄱ as the one ng it stands for (싱가포르 singapoleu, not
+    sing-gapoleu). Remembered: a name is compared with many."""
+    return _NOT_LETTER.sub("", _to_latin(word.translate(_FINAL_S_AS_T)).lower().replace("ng-g", "ng"))
 
 
 @lru_cache(maxsize=NAME_KEY_CACHE)
@@ -66,7 +77,7 @@ def name_key(word: str) -> str:
     >>> [name_key(w) for w in ("ওয়েলশ", "웨일스", "Welsh", "트럼프", "ট্রাম্প", "Trump")]
     ['ls', 'ls', 'ls', 'tlmp', 'tlmp', 'tlmp']
     """
-    latin = _NOT_LETTER.sub("", _to_latin(word).lower()).replace("ng", "n")
+    latin = _latin_letters(word).replace("ng", "n")
     return _REPEATS.sub(r"\1", _VOWEL_LIKE.sub("", latin.translate(_CONSONANT_CLASSES)))
 
 
@@ -74,7 +85,7 @@ def name_key(word: str) -> str:
 def _sound(word: str) -> str:
     """A word's Latin transliteration with consonants in their classes, every run of vowels one `a`, Korean's
     epenthetic `eu` and a last vowel (Bengali's inherent `a`) dropped: ফোর্ড palt, 포드 pat, Ford palt."""
-    latin = _NOT_LETTER.sub("", _to_latin(word).lower()).replace("eu", "").replace("ng", "n")
+    latin = _latin_letters(word).replace("eu", "").replace("ng", "n")
     latin = _GLIDES.sub("", latin).translate(_CONSONANT_CLASSES)
     return _REPEATS.sub(r"\1", _VOWELS.sub("a", latin)).removesuffix("a")
 
@@ -96,12 +107,6 @@ def spelling_similarity(one: str, other: str) -> float:
     (1.0, 0.5)
     """
     return Indel.normalized_similarity(_latin_letters(one), _latin_letters(other))
-
-
-@lru_cache(maxsize=NAME_KEY_CACHE)
-def _latin_letters(word: str) -> str:
-    """A word's Latin transliteration, lower-case letters only (remembered: a name is compared with many)."""
-    return _NOT_LETTER.sub("", _to_latin(word).lower())
 
 
 def loose_name_key(key: str) -> str:

@@ -32,6 +32,8 @@ TRANSLATIONS_SEARCHED = 3
 ONE_WAY_WEIGHT = 0.5
 # How alike a name and a word of the other language must sound (indexer.analysis.names.name_similarity).
 NAME_MIN_SIMILARITY = 0.8
+# Syllables a Korean word must have to be read in Han characters (see _through_han).
+MIN_HAN_SYLLABLES = 2
 # Spellings of one name searched at most: the most alike.
 NAMES_SEARCHED = 2
 # How much a word matched by sound alone counts beside one the lexicon translates: sounding alike is weaker
@@ -230,12 +232,13 @@ def _base_terms(tokens: list[Token]) -> list[str]:
 
 
 def _lexicon_translations(lexicon, source: str, term: str, target: str) -> Weighted:
-    """A term's translations, voted by every way the lexicon goes from one language to the other: directly, and
-    through each third language aligned with both (bn → en → ko), each way's weights summing to one. A
+    """A term's translations, voted by every way the lexicon goes from one language to the other: directly,
+    through a Korean word's Han spellings (_through_han), and through each third language aligned with both
+    (bn → en → ko), each way's weights summing to one. A
     word rare on one side gets near-ties from its few aligned pairs, which the other languages' aligned text
     breaks (체포: Londonderry, rammed and arrest share its one aligned headline; through the others, arrest
     comes first)."""
-    paths = [_translations(lexicon, source, term, target)]
+    paths = [_translations(lexicon, source, term, target), _through_han(lexicon, source, term, target)]
     for pivot in lexicon.pivots(source, target):
         through: dict[str, float] = defaultdict(float)
         for middle, first in _translations(lexicon, source, term, pivot):
@@ -247,6 +250,20 @@ def _lexicon_translations(lexicon, source: str, term: str, target: str) -> Weigh
         for term_there, weight in path:
             votes[term_there] += weight
     return _strongest(list(votes.items()))
+
+
+def _through_han(lexicon, source: str, term: str, target: str) -> list[tuple[str, float]]:
+    """A Korean word's translations through its spellings in Han characters that the lexicon's other languages
+    write (화산: Chinese and Japanese 火山), each spelling one vote: its translations, or itself in a target
+    written in Han. A word of one syllable has too many (재: 再, 在, 災, 才 ...)."""
+    if len(term) < MIN_HAN_SYLLABLES or dominant_script(term) != "Hang":
+        return []
+    spellings = [(lang, han) for lang, han in lexicon.written_in_han(term) if lang != source]
+    through: dict[str, float] = defaultdict(float)
+    for lang, han in spellings:
+        for term_there, weight in [(han, 1.0)] if lang == target else _translations(lexicon, lang, han, target):
+            through[term_there] += weight / len(spellings)
+    return _normalized(list(through.items()))
 
 
 def _translations(lexicon, source: str, term: str, target: str) -> list[tuple[str, float]]:
@@ -276,8 +293,8 @@ def _names(lexicon, surface: str, term: str, target: str) -> Weighted:
     keys = [loose] if short else [loose, loose[:-1]]
     alike = []
     for candidate, candidate_key, _ in [row for k in keys for row in lexicon.spelled_alike(target, k)]:
-        if short and candidate_key != key:
-            continue
+        if (short and candidate_key != key) or candidate in _stop_words(target):
+            continue  # a stop word sounding like a name (about, 하버드) translates it no more than it translates words
         similarity = max(name_similarity(surface, candidate), name_similarity(term, candidate))
         if similarity >= NAME_MIN_SIMILARITY:
             exactness = 1.0 if candidate_key == key else LOOSE_NAME_WEIGHT
