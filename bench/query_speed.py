@@ -3,7 +3,8 @@
 On synthetic corpora of the NTREX sample's sentences (bench.performance's), in one run:
 plain Whoosh top-10 (StandardAnalyzer index, an OR of the query's words, in-process),
 Setu's library search, and Setu through HTTP (`python -m search_app`), per language,
-SAMPLES timed queries per cell after one untimed run of each query.
+SAMPLES timed queries per cell after one untimed run of each query, the three systems taking turns on
+each query.
 """
 
 from __future__ import annotations
@@ -47,19 +48,26 @@ def plain_whoosh(index_dir: Path) -> dict:
     return run
 
 
-def timed(run, queries: list[dict]) -> dict:
-    """SAMPLES timings (ms) per language, cycling through that language's queries."""
-    cells = {}
+def timed(runs: dict, queries: list[dict]) -> dict:
+    """SAMPLES timings (ms) per system and language, cycling through that language's queries. The systems take
+    turns on each query (in rotating order), so a machine slowing down or speeding up mid-run moves every system's
+    samples alike and the ratios between them stay fair."""
+    cells = {name: {} for name in runs}
     for lang in QUERY_LANGS:
         mine = [query for query in queries if query["lang"] == lang]
         for query in mine:
-            run(query)
-        samples = []
+            for run in runs.values():
+                run(query)
+        samples = {name: [] for name in runs}
+        order = list(runs)
         for query in itertools.islice(itertools.cycle(mine), SAMPLES):
-            started = time.perf_counter()
-            run(query)
-            samples.append((time.perf_counter() - started) * 1000)
-        cells[lang] = summary(samples)
+            order = order[1:] + order[:1]
+            for name in order:
+                started = time.perf_counter()
+                runs[name](query)
+                samples[name].append((time.perf_counter() - started) * 1000)
+        for name in runs:
+            cells[name][lang] = summary(samples[name])
     return cells
 
 
@@ -87,13 +95,14 @@ def measure(passages: int, sentences: dict, queries: list[dict], scratch: Path) 
         write_plain_indexes(corpus, plain_dir)
     index_set = open_index_set(setu_dir)
     warm(index_set)
-    row = {"passages": passages, "plain": timed(plain_whoosh(plain_dir), queries)}
-    row["library"] = timed(lambda query: search(index_set, query["q"], lang=query["lang"], per="passage"), queries)
     with serving(setu_dir) as (base, _):
         url = base + "/api/v1/search?"
-        row["http"] = timed(lambda query: fetch(url + urlencode({"q": query["q"], "lang": query["lang"],
-                                                                 "per": "passage"})), queries)  # fmt: skip
-    return row
+        runs = {
+            "plain": plain_whoosh(plain_dir),
+            "library": lambda query: search(index_set, query["q"], lang=query["lang"], per="passage"),
+            "http": lambda query: fetch(url + urlencode({"q": query["q"], "lang": query["lang"], "per": "passage"})),
+        }
+        return {"passages": passages, **timed(runs, queries)}
 
 
 def markdown(report: dict) -> str:
@@ -102,7 +111,8 @@ def markdown(report: dict) -> str:
         "",
         f"Written by `python -m bench.query_speed` ({report['machine']}). Synthetic corpora of the NTREX sample's "
         "sentences (bench.performance's); queries: bench.performance's 1-word, 3-word, phrase and prefix "
-        f"queries in bn, ko, en, cycled to n = {SAMPLES} timed runs per cell. Plain Whoosh: StandardAnalyzer "
+        f"queries in bn, ko, en, cycled to n = {SAMPLES} timed runs per cell, the three systems taking turns on "
+        "each query. Plain Whoosh: StandardAnalyzer "
         "index, OR of the query's words over the text field, `limit=10`, in-process. Setu library: "
         "`indexer.search.search(..., per='passage')`; HTTP: `GET /api/v1/search` on `python -m search_app`.",
         "",
