@@ -234,6 +234,21 @@ def test_a_stop_word_is_neither_translated_nor_a_translation(crosslang):
     assert "the" not in [term for term, _ in result["translated"][0]["to"]]
 
 
+def test_a_lexicon_mined_before_readings_were_kept_still_translates(crosslang_dir, tmp_path, caplog):
+    """A generation whose lexicon has no readings table (mined by an earlier version) translates as it did,
+    without reporting its lexicon unreadable."""
+    copy = tmp_path / "index"
+    shutil.copytree(crosslang_dir, copy)
+    with sqlite3.connect(served_generation(copy) / "lexicon.sqlite") as db:
+        db.execute("DROP TABLE readings")
+    older = open_index_set(copy)
+    result = search(older, "শিশুদের", lang="ko")
+    assert result["translated"][0]["to"][0][0] == "어린이"
+    assert "volunteers-ko" in hit_ids(result)
+    assert search(older, "어린이들", lang="bn")["translated"]  # a Korean word: its Han spellings are not looked up
+    assert "cannot be read" not in caplog.text
+
+
 def test_a_lexicon_too_large_for_the_quick_sort_key_mines_the_same_translations(crosslang_dir, tmp_path, monkeypatch):
     """Past the sort key's bit fields (8M terms, 16M shared pairs) the strongest translations are sorted by a
     lexsort: forced here by shrinking the field for shared pairs, the lexicon mined is row for row the same."""

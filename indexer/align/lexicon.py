@@ -313,6 +313,7 @@ class LexiconReader:
         # A generation's lexicon never changes, and translating one word reads some terms many times (each way
         # through a pivot, each translation's way back, each language of lang=all).
         self._translations = lru_cache(maxsize=TRANSLATIONS_CACHED)(self._read_translations)
+        self._has_readings: bool | None = None
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
         """The rows of a query; none from a lexicon that is missing or unreadable (translation is a help: a
@@ -366,7 +367,12 @@ class LexiconReader:
         )
 
     def written_in_han(self, hangul: str) -> list[tuple[str, str]]:
-        """The terms, as (language, term), written in Han characters that Korean reads as `hangul` (화산: 火山)."""
+        """The terms, as (language, term), written in Han characters that Korean reads as `hangul` (화산: 火山);
+        none from a lexicon mined before readings were kept (its translations still serve)."""
+        if self._has_readings is None:
+            self._has_readings = bool(self._query("SELECT 1 FROM sqlite_master WHERE name = 'readings'", ()))
+        if not self._has_readings:
+            return []
         return self._query("SELECT lang, term FROM readings WHERE hangul = ?", (hangul,))
 
     def knows(self, lang: str, term: str) -> bool:
