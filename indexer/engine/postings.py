@@ -30,7 +30,7 @@ _LENGTH_OF_BYTE = tuple(byte_to_length(code) for code in range(256))
 def skip_to(matcher: Matcher, docnum: int) -> None:
     """Move `matcher` to its first passage at or after `docnum`."""
     leaf = matcher.child if type(matcher) is WrappingMatcher else matcher
-    if type(leaf) is not W3LeafMatcher:
+    if not isinstance(leaf, W3LeafMatcher):
         matcher.skip_to(docnum)
         return
     if docnum <= leaf.id():
@@ -49,7 +49,7 @@ def _plain_leaf(matcher: Matcher) -> tuple[W3LeafMatcher, float, BM25FScorer] | 
     (a union, a phrase, a segment's deletions filtered out)."""
     boost, leaf = (matcher.boost, matcher.child) if type(matcher) is WrappingMatcher else (1.0, matcher)
     scorer = getattr(leaf, "scorer", None)
-    if type(leaf) is not W3LeafMatcher or type(scorer) is not BM25FScorer:
+    if not isinstance(leaf, W3LeafMatcher) or type(scorer) is not BM25FScorer:
         return None
     return leaf, boost, scorer
 
@@ -158,7 +158,7 @@ def _kept_postings(leaf: W3LeafMatcher, reader, fieldname: str, text) -> tuple[a
         return None
 
     def read() -> tuple[array, array]:
-        ids, weights = array("i"), array("f")
+        ids, weights = array("I"), array("f")  # as the block readers hold them (a tuple in W3, an array here)
         while leaf.is_active():  # block by block, as Whoosh decodes them
             if leaf._ids is None:
                 leaf._read_ids()
