@@ -313,6 +313,7 @@ class LexiconReader:
         # A generation's lexicon never changes, and translating one word reads some terms many times (each way
         # through a pivot, each translation's way back, each language of lang=all).
         self._translations = lru_cache(maxsize=TRANSLATIONS_CACHED)(self._read_translations)
+        self._written_in_han = lru_cache(maxsize=TRANSLATIONS_CACHED)(self._read_written_in_han)  # each target asks
         self._has_readings: bool | None = None
 
     def _query(self, sql: str, values: tuple) -> list[tuple]:
@@ -366,14 +367,17 @@ class LexiconReader:
             "SELECT term, name_key, passages FROM vocabulary WHERE lang = ? AND loose_key = ?", (lang, loose_key)
         )
 
-    def written_in_han(self, hangul: str) -> list[tuple[str, str]]:
+    def written_in_han(self, hangul: str) -> tuple[tuple[str, str], ...]:
         """The terms, as (language, term), written in Han characters that Korean reads as `hangul` (화산: 火山);
         none from a lexicon mined before readings were kept (its translations still serve)."""
+        return self._written_in_han(hangul)
+
+    def _read_written_in_han(self, hangul: str) -> tuple[tuple[str, str], ...]:
         if self._has_readings is None:
             self._has_readings = bool(self._query("SELECT 1 FROM sqlite_master WHERE name = 'readings'", ()))
         if not self._has_readings:
-            return []
-        return self._query("SELECT lang, term FROM readings WHERE hangul = ?", (hangul,))
+            return ()
+        return tuple(self._query("SELECT lang, term FROM readings WHERE hangul = ?", (hangul,)))
 
     def knows(self, lang: str, term: str) -> bool:
         """Whether a language's passages hold the term."""

@@ -7,6 +7,7 @@ The readings are Unihan's kHangul (readings/README.md). Pure functions; no index
 from __future__ import annotations
 
 import itertools
+import threading
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -28,13 +29,19 @@ def _readings() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _to_traditional():
-    """ICU's Simplified-Traditional transliterator: Unihan reads the traditional forms (鏡, not 镜)."""
-    return icu.Transliterator.createInstance("Simplified-Traditional")
+    """ICU's Simplified-Traditional transliterator (Unihan reads the traditional forms: 鏡, not 镜), with the
+    lock its callers share: an ICU transliterator is not safe to share between threads."""
+    return icu.Transliterator.createInstance("Simplified-Traditional"), threading.Lock()
 
 
 def _char_readings(char: str) -> tuple[str, ...]:
     readings = _readings()
-    return readings.get(char) or readings.get(_to_traditional().transliterate(char), ())
+    if char in readings:
+        return readings[char]
+    transliterator, lock = _to_traditional()
+    with lock:
+        traditional = transliterator.transliterate(char)
+    return readings.get(traditional, ())
 
 
 @lru_cache(maxsize=READINGS_CACHE)
