@@ -125,13 +125,14 @@ def live_server(built_index):
 ARCHIVE_ARTICLES = 80
 
 
-def write_ferry_archive(folder: Path) -> Path:
-    """An archive of many old stories about ferries, each saying "ferry" often, and two newer ones saying it once
-    in a long paragraph about something else: the newest hold every word, but rank last by relevance."""
+def write_ferry_archive(folder: Path, articles: int = ARCHIVE_ARTICLES) -> Path:
+    """An archive of many (`articles`) old stories about ferries, each saying "ferry" often, and two newer ones
+    saying it once in a long paragraph about something else: the newest hold every word, but rank last by
+    relevance."""
     stories = [
         {"id": f"old-{n}", "lang": "en", "published": f"2019-{1 + n % 12:02d}-{1 + n % 28:02d}",
          "title": f"Ferry news number {n}", "paragraphs": [f"The ferry, the ferry and the ferry again: item {n}."]}
-        for n in range(ARCHIVE_ARTICLES)
+        for n in range(articles)
     ]  # fmt: skip
     filler = "The council met for hours on the budget, the schools, the roads and the parks of the town. " * 6
     stories += [

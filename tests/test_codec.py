@@ -11,13 +11,12 @@ from indexer.build.pipeline import add_articles, build_index
 from indexer.engine import writing
 from indexer.engine.codec import PassageBlocksCodec
 from indexer.engine.index_set import open_index_set
-from indexer.engine.schema import open_index
-from indexer.generations import served_generation
 from indexer.search import search
 
-# Articles in the archive: its common words' postings fill several blocks (Whoosh's hold 128 each).
-ARTICLES = 300
+from .conftest import write_ferry_archive
 
+# Stories in the archive: "ferry" fills several posting blocks (Whoosh's hold 128 postings each).
+ARTICLES = 300
 # Queries reading what a block holds: passages and weights (top-k), positions (a phrase, proximity), spans
 # (highlights), a prefix's completions, a sort by date reading every match.
 QUERIES = [
@@ -30,23 +29,10 @@ QUERIES = [
 ]
 
 
-def write_archive(folder):
-    """ARTICLES ferry stories, every tenth with a strike, dated across a year."""
-    stories = [
-        {"id": f"story-{n}", "lang": "en", "published": f"2020-{1 + n % 12:02d}-{1 + n % 28:02d}",
-         "title": f"Ferry timetable {n}", "paragraphs": [
-             f"The ferry left the harbour at {n % 24} o'clock{' during the ferry strike' if n % 10 == 0 else ''}.",
-             f"The council and the town budget, item {n}: the ferry again."]}
-        for n in range(ARTICLES)
-    ]  # fmt: skip
-    (folder / "archive.jsonl").write_text("\n".join(json.dumps(s) for s in stories) + "\n", encoding="utf-8")
-    return folder
-
-
 def codecs(index_dir) -> set[type]:
-    """The codecs an index's segments were written with."""
-    generation = served_generation(index_dir)
-    return {type(segment.codec()) for segment in open_index(generation / "en")._segments()}
+    """The codecs the segments of an index's English passages were written with."""
+    with open_index_set(index_dir).searcher("en") as searcher:
+        return {type(leaf.segment().codec()) for leaf, _ in searcher.reader().leaf_readers()}
 
 
 def answers(index_dir) -> list[str]:
@@ -62,7 +48,7 @@ def answers(index_dir) -> list[str]:
 def test_an_index_in_setu_blocks_answers_as_one_in_whoosh_blocks(tmp_path, monkeypatch):
     """The archive's common words span several blocks; every answer, highlights and totals included, is the
     same from either format, and not empty."""
-    archive = write_archive(tmp_path)
+    archive = write_ferry_archive(tmp_path, ARTICLES)
     build_index(tmp_path / "setu", [archive])
     monkeypatch.setattr(writing, "PassageBlocksCodec", W3Codec)
     build_index(tmp_path / "whoosh", [archive])
@@ -73,7 +59,7 @@ def test_an_index_in_setu_blocks_answers_as_one_in_whoosh_blocks(tmp_path, monke
 
 
 def test_articles_added_to_an_index_in_whoosh_blocks_are_found_beside_its_own(tmp_path, monkeypatch):
-    archive = write_archive(tmp_path)
+    archive = write_ferry_archive(tmp_path, ARTICLES)
     with monkeypatch.context() as patched:
         patched.setattr(writing, "PassageBlocksCodec", W3Codec)
         build_index(tmp_path / "index", [archive])
@@ -86,7 +72,8 @@ def test_articles_added_to_an_index_in_whoosh_blocks_are_found_beside_its_own(tm
         encoding="utf-8",
     )
     add_articles(tmp_path / "index", [added])
-    result = search(open_index_set(tmp_path / "index"), "ferry", lang="en", limit=100)
-    ids = {hit["doc_id"] for hit in result["hits"]}
-    assert "harbour" in ids and "story-0" in ids and result["total"] == ARTICLES + 1
+    index_set = open_index_set(tmp_path / "index")
+    assert search(index_set, "harbour ferry returns", lang="en")["hits"][0]["doc_id"] == "harbour"
+    assert search(index_set, "ferry news number 7", lang="en")["hits"][0]["doc_id"] == "old-7"
+    assert search(index_set, "ferry", lang="en")["total"] == ARTICLES + 3  # the two newer stories and the new one
     assert codecs(tmp_path / "index") == {W3Codec, PassageBlocksCodec}

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import itertools
 import threading
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import icu
 
 # Readings kept per word: each character may have two or three (樂: 락 악 요), and their combinations multiply.
 MAX_READINGS = 8
-# Words whose readings are remembered: a lexicon's vocabulary asks for each of its Han-only terms once.
-READINGS_CACHE = 1 << 16
 _TABLE = Path(__file__).with_name("readings") / "hangul.tsv"
 
 
@@ -44,7 +42,6 @@ def _char_readings(char: str) -> tuple[str, ...]:
     return readings.get(traditional, ())
 
 
-@lru_cache(maxsize=READINGS_CACHE)
 def hangul_readings(word: str) -> tuple[str, ...]:
     """The Hangul readings of a word written in Han characters only (its characters' readings combined, at
     most MAX_READINGS); none for a word with any other character.
