@@ -1,15 +1,17 @@
-"""Setu's posting blocks (indexer.engine.codec): an index written in them answers as one in Whoosh's own, and an
-index of Whoosh's own blocks (an earlier generation) takes new articles in Setu's."""
+"""Setu's codec (indexer.engine.codec): an index written in it answers as one in Whoosh's own W3 or in Setu's
+earlier posting blocks (deflated stored fields), and an index an earlier generation wrote in either takes new
+articles in Setu's."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.build.pipeline import add_articles, build_index
 from indexer.engine import writing
-from indexer.engine.codec import PassageBlocksCodec
+from indexer.engine.codec import PassageBlocksCodec, PassageCodec
 from indexer.engine.index_set import open_index_set
 from indexer.search import search
 
@@ -17,6 +19,8 @@ from .conftest import write_ferry_archive
 
 # Stories in the archive: "ferry" fills several posting blocks (Whoosh's hold 128 postings each).
 ARTICLES = 300
+# The codecs earlier generations wrote their segments in.
+EARLIER_CODECS = [W3Codec, PassageBlocksCodec]
 # Queries reading what a block holds: passages and weights (top-k), positions (a phrase, proximity), spans
 # (highlights), a prefix's completions, a sort by date reading every match.
 QUERIES = [
@@ -45,23 +49,25 @@ def answers(index_dir) -> list[str]:
     return found
 
 
-def test_an_index_in_setu_blocks_answers_as_one_in_whoosh_blocks(tmp_path, monkeypatch):
-    """The archive's common words span several blocks; every answer, highlights and totals included, is the
-    same from either format, and not empty."""
+@pytest.mark.parametrize("earlier", EARLIER_CODECS, ids=lambda codec: codec.__name__)
+def test_an_index_in_setus_codec_answers_as_one_in_an_earlier_codec(tmp_path, monkeypatch, earlier):
+    """The archive's common words span several blocks; every answer, highlights, snippets, translations and
+    totals included, is the same from either format, and not empty."""
     archive = write_ferry_archive(tmp_path, ARTICLES)
     build_index(tmp_path / "setu", [archive])
-    monkeypatch.setattr(writing, "PassageBlocksCodec", W3Codec)
-    build_index(tmp_path / "whoosh", [archive])
-    assert codecs(tmp_path / "setu") == {PassageBlocksCodec} and codecs(tmp_path / "whoosh") == {W3Codec}
+    monkeypatch.setattr(writing, "PassageCodec", earlier)
+    build_index(tmp_path / "earlier", [archive])
+    assert codecs(tmp_path / "setu") == {PassageCodec} and codecs(tmp_path / "earlier") == {earlier}
     ours = answers(tmp_path / "setu")
-    assert ours == answers(tmp_path / "whoosh")
+    assert ours == answers(tmp_path / "earlier")
     assert all('"hits": []' not in answer for answer in ours)
 
 
-def test_articles_added_to_an_index_in_whoosh_blocks_are_found_beside_its_own(tmp_path, monkeypatch):
+@pytest.mark.parametrize("earlier", EARLIER_CODECS, ids=lambda codec: codec.__name__)
+def test_articles_added_to_an_index_in_an_earlier_codec_are_found_beside_its_own(tmp_path, monkeypatch, earlier):
     archive = write_ferry_archive(tmp_path, ARTICLES)
     with monkeypatch.context() as patched:
-        patched.setattr(writing, "PassageBlocksCodec", W3Codec)
+        patched.setattr(writing, "PassageCodec", earlier)
         build_index(tmp_path / "index", [archive])
     added = tmp_path / "added"
     added.mkdir()
@@ -76,4 +82,5 @@ def test_articles_added_to_an_index_in_whoosh_blocks_are_found_beside_its_own(tm
     assert search(index_set, "harbour ferry returns", lang="en")["hits"][0]["doc_id"] == "harbour"
     assert search(index_set, "ferry news number 7", lang="en")["hits"][0]["doc_id"] == "old-7"
     assert search(index_set, "ferry", lang="en")["total"] == ARTICLES + 3  # the two newer stories and the new one
-    assert codecs(tmp_path / "index") == {W3Codec, PassageBlocksCodec}
+    assert search(index_set, "harbour ferry returns", lang="en")["hits"][0]["title"] == "Harbour ferry returns"
+    assert codecs(tmp_path / "index") == {earlier, PassageCodec}

@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 from indexer.align.keys import ArticleKeys, keys_of
 from indexer.analysis import SETU
 from indexer.documents import Article
-from indexer.engine.codec import PassageBlocksCodec
+from indexer.engine.codec import PassageCodec
 from indexer.engine.schema import open_index, passages_of, schema_for
 from indexer.engine.vocabulary import VocabularyWriter
 
@@ -28,7 +28,7 @@ def open_writer(folder: Path, lang: str, analysis: str = SETU):
     else:
         folder.mkdir(parents=True, exist_ok=True)
         index = whoosh_index.create_in(folder, schema_for(lang, analysis))
-    return index.writer(limitmb=WRITER_LIMIT_MB, codec=PassageBlocksCodec())
+    return index.writer(limitmb=WRITER_LIMIT_MB, codec=PassageCodec())
 
 
 def write_article(writer, article: Article, vocabulary: VocabularyWriter | None = None) -> ArticleKeys:
