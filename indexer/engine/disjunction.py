@@ -17,6 +17,7 @@ from itertools import accumulate
 from whoosh.matching import Matcher
 from whoosh.query.compound import DefaultOr
 
+from indexer.engine.conjunction import conjunction_matcher
 from indexer.engine.postings import scorer_of, skip_to
 from indexer.engine.queries import CommonPrefix
 
@@ -38,11 +39,12 @@ def flat_terms(query) -> list | None:
 
 
 def leaf_matchers(leaves: list, searcher, context) -> list[Matcher]:
-    """The active matchers of `leaves` in one segment's searcher, a prefix opened into its completions there."""
+    """The active matchers of `leaves` in one segment's searcher, a prefix opened into its completions there, an
+    And of terms (a word's grams) walked by indexer.engine.conjunction."""
     matchers = []
     for leaf in leaves:
         for part in leaf.terms(searcher.reader()) if isinstance(leaf, CommonPrefix) else [leaf]:
-            matcher = part.matcher(searcher, context)
+            matcher = conjunction_matcher(part, searcher, context)
             if matcher.is_active():
                 matchers.append(matcher)
     return matchers

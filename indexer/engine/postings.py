@@ -44,7 +44,7 @@ def skip_to(matcher: Matcher, docnum: int) -> None:
     leaf._i = bisect_left(leaf._ids, docnum, leaf._i)
 
 
-def _plain_leaf(matcher: Matcher) -> tuple[W3LeafMatcher, float, BM25FScorer] | None:
+def plain_leaf(matcher: Matcher) -> tuple[W3LeafMatcher, float, BM25FScorer] | None:
     """Whoosh's block reader under `matcher`, the boost on it and its BM25F scorer; None for any other matcher
     (a union, a phrase, a segment's deletions filtered out)."""
     boost, leaf = (matcher.boost, matcher.child) if type(matcher) is WrappingMatcher else (1.0, matcher)
@@ -56,7 +56,7 @@ def _plain_leaf(matcher: Matcher) -> tuple[W3LeafMatcher, float, BM25FScorer] | 
 
 def scorer_of(matcher: Matcher, reader) -> Callable[[], float]:
     """The score of `matcher`'s current posting, as `matcher.score()` gives it, in as few steps as can be."""
-    plain = _plain_leaf(matcher)
+    plain = plain_leaf(matcher)
     lengths = _field_lengths(reader, plain[0].term()[0]) if plain else None
     if lengths is None:
         return matcher.score
@@ -130,7 +130,7 @@ _KEPT = KeptPostings(MAX_KEPT_POSTINGS)
 def dense_scores(matcher: Matcher, reader, docnums: list[int]) -> dict[int, float] | None:
     """The score of `matcher`'s term at each of the (sorted) `docnums` holding it, from its postings kept whole
     when the term is in more than DENSE_SHARE of the segment's passages; None for any other term."""
-    plain = _plain_leaf(matcher)
+    plain = plain_leaf(matcher)
     if plain is None:
         return None
     leaf, boost, scorer = plain
