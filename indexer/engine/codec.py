@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import pickle
 from array import array
+from bisect import bisect_left
 
 from whoosh import columns
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PerDocReader, W3PerDocWriter, W3PostingsWriter
+from whoosh.matching import ReadTooFar
 
 # W3's name for the column of stored fields, and the column Setu's segments keep them in: pickles, not deflated.
 STORED = "_stored"
@@ -88,9 +90,28 @@ class PassageBlocksWriter(W3PostingsWriter):
         return pickle.dumps(super()._mini_values(), 2)
 
 
+def skip_within_blocks(leaf: W3LeafMatcher, docnum: int) -> None:
+    """Move a W3 block reader to its first passage at or after `docnum`: blocks passed by their headers alone,
+    then a bisection of the block's passages (W3's own `skip_to` steps through them one `next()` at a time)."""
+    if docnum <= leaf.id():
+        return
+    if docnum > leaf._maxid:
+        leaf._skip_to_block(lambda: docnum > leaf._maxid)
+        if not leaf.is_active():
+            return
+    if leaf._ids is None:
+        leaf._read_ids()
+    leaf._i = bisect_left(leaf._ids, docnum, leaf._i)
+
+
 class PassageBlocksMatcher(W3LeafMatcher):
     """W3's block reader for PassageBlocksWriter's blocks: passages and weights from their bytes, values
-    unpickled on first ask."""
+    unpickled on first ask, a skip that bisects its block (for Whoosh's own trees: phrases, intersections)."""
+
+    def skip_to(self, docnum: int) -> None:
+        if not self.is_active():
+            raise ReadTooFar
+        skip_within_blocks(self, docnum)
 
     def _read_ids(self) -> None:
         if self._data is None:

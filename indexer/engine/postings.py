@@ -22,6 +22,8 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25FScorer, bm25
 from whoosh.util.numeric import byte_to_length
 
+from indexer.engine.codec import skip_within_blocks
+
 # Each segment's field lengths as Whoosh stores them (a byte per passage), read once per reader.
 _LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LENGTH_OF_BYTE = tuple(byte_to_length(code) for code in range(256))
@@ -30,18 +32,10 @@ _LENGTH_OF_BYTE = tuple(byte_to_length(code) for code in range(256))
 def skip_to(matcher: Matcher, docnum: int) -> None:
     """Move `matcher` to its first passage at or after `docnum`."""
     leaf = matcher.child if type(matcher) is WrappingMatcher else matcher
-    if not isinstance(leaf, W3LeafMatcher):
+    if isinstance(leaf, W3LeafMatcher):  # an earlier generation's W3 blocks too
+        skip_within_blocks(leaf, docnum)
+    else:
         matcher.skip_to(docnum)
-        return
-    if docnum <= leaf.id():
-        return
-    if docnum > leaf._maxid:  # Whoosh's block reader: blocks are passed by their headers alone
-        leaf._skip_to_block(lambda: docnum > leaf._maxid)
-        if not leaf.is_active():
-            return
-    if leaf._ids is None:
-        leaf._read_ids()
-    leaf._i = bisect_left(leaf._ids, docnum, leaf._i)
 
 
 def plain_leaf(matcher: Matcher) -> tuple[W3LeafMatcher, float, BM25FScorer] | None:
