@@ -1,5 +1,6 @@
-"""An And of terms (a word's grams) walked by indexer.engine.conjunction: the passages holding every term, each
-scored as Whoosh's own IntersectionMatcher tree scores it, over posting lists of several blocks."""
+"""An And of terms (a word's grams) and a phrase walked by indexer.engine.conjunction: the passages holding every
+term (at consecutive positions, for a phrase), each scored as Whoosh's own matcher tree scores it, over posting
+lists of several blocks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 
 import pytest
 from whoosh import query as q
+from whoosh.query.compound import DefaultOr
 
 from indexer.build.pipeline import build_index, remove_articles
 from indexer.engine.collect import column
@@ -97,3 +99,55 @@ def test_after_a_removal_the_removed_articles_are_not_matched(tmp_path):
         found = _walk(conjunction_matcher(query, searcher, searcher.context()), searcher.reader())
     kept = [doc_id for doc_id in _holding("zorbix", "quellan") if doc_id not in {"item-0", "item-6"}]
     assert [doc_id for doc_id, _ in found] == kept
+
+
+# How the phrase archive's article n says its words, by n % 5: in order, reversed, apart, another word first, not.
+PHRASINGS = [
+    "the zorbix quellan vantro came",
+    "the quellan zorbix came",
+    "the zorbix came and then quellan",
+    "the plindor quellan came",
+    "nothing came",
+]
+
+
+@pytest.fixture(scope="module")
+def phrase_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("phrases")
+    stories = [
+        {"id": f"item-{n}", "lang": "en", "title": f"Ledger item {n}",
+         "paragraphs": [f"Item {n}: {PHRASINGS[n % 5]}" + " and zorbix" * ((n // 5) % 3)]}
+        for n in range(ARTICLES)
+    ]  # fmt: skip
+    (folder / "archive.jsonl").write_text("\n".join(json.dumps(s) for s in stories) + "\n", encoding="utf-8")
+    build_index(folder / "index", [folder])
+    return folder / "index"
+
+
+def _phrase(*slots) -> q.Query:
+    terms = [
+        DefaultOr([q.Term("text", w) for w in slot]) if isinstance(slot, tuple) else q.Term("text", slot)
+        for slot in slots
+    ]
+    return q.Sequence(terms)
+
+
+@pytest.mark.parametrize(
+    "slots, phrasings",
+    [
+        (("zorbix", "quellan"), {0}),
+        (("quellan", "zorbix"), {1}),
+        (("zorbix", "quellan", "vantro"), {0}),
+        ((("zorbix", "plindor"), "quellan"), {0, 3}),  # a position matching either of two terms (a word, its base)
+    ],
+)
+def test_a_phrase_finds_its_words_in_order_and_scores_as_whoosh_does(phrase_index, slots, phrasings):
+    query = _phrase(*slots)
+    with open_index_set(phrase_index).searcher("en") as searcher:
+        ours = conjunction_matcher(query, searcher, searcher.context())
+        assert isinstance(ours, TermsConjunction)
+        found = _walk(ours, searcher.reader())
+        whooshs = _walk(query.matcher(searcher, searcher.context()), searcher.reader())
+    assert [doc_id for doc_id, _ in found] == [f"item-{n}" for n in range(ARTICLES) if n % 5 in phrasings]
+    assert found == whooshs  # the same scores to the last bit: summed in the order of Whoosh's tree
+    assert len({round(score, 9) for _, score in found}) > 1
