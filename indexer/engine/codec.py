@@ -9,9 +9,13 @@ back by `array.frombytes`, and the positions a pickle of their own inside the bl
 phrase, proximity or a highlight asks for them. The block's framing, header and compression are W3's own;
 a segment written so names this codec, and segments written by W3 are read as before.
 
-A page reads about fifty stored passages (its hits and their translations); W3 deflates each one, which
-costs three times its unpickling (7 µs against 2.5 µs a passage) to save a third of its bytes, so
-PassageCodec stores them as bare pickles.
+PassageCodec, the codec Setu writes, also keeps two things W3 pickles as plain bytes:
+- stored fields: a page reads about fifty stored passages (its hits and their translations); W3
+  deflates each one, which costs three times its unpickling (7 µs against 2.5 µs a passage) to save a
+  third of its bytes;
+- a block's values (each posting's positions and spans): one byte string and its offsets, sliced for
+  the postings asked about (a phrase's candidates, a page's hits), instead of a pickled tuple of 128
+  byte strings made whole for each block read.
 """
 
 from __future__ import annotations
@@ -52,6 +56,13 @@ class PassageCodec(PassageBlocksCodec):
     PassageBlocksCodec stays for reading the segments an earlier generation wrote with it (deflated fields).
     """
 
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:
+            return super().postings_writer(dbfile, byteids)
+        return SlicedValuesWriter(
+            dbfile, blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
+        )
+
     def per_document_writer(self, storage, segment):
         return StoredPicklesWriter(self, storage, segment)
 
@@ -90,6 +101,35 @@ class PassageBlocksWriter(W3PostingsWriter):
         return pickle.dumps(super()._mini_values(), 2)
 
 
+class SlicedValuesWriter(PassageBlocksWriter):
+    """PassageBlocksWriter, a block's values of varying size (positions, spans) kept as one byte string and its
+    offsets, in a dict (read by SlicedValues)."""
+
+    def _mini_values(self) -> dict[str, bytes] | bytes:
+        size = self._format.fixed_value_size()
+        if size is not None and size >= 0:  # none, or all of one size: as PassageBlocksWriter keeps them
+            return super()._mini_values()
+        offsets = array("I", [0])
+        for value in self._values:
+            offsets.append(offsets[-1] + len(value))
+        return {"offsets": offsets.tobytes(), "values": b"".join(self._values)}  # a dict: W3 never writes one
+
+
+class SlicedValues:
+    """One block's values from SlicedValuesWriter's byte string and offsets: each sliced out when asked."""
+
+    def __init__(self, offsets: bytes, joined: bytes):
+        self.offsets = array("I")
+        self.offsets.frombytes(offsets)
+        self.joined = joined
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, n: int) -> bytes:
+        return self.joined[self.offsets[n] : self.offsets[n + 1]]
+
+
 def skip_within_blocks(leaf: W3LeafMatcher, docnum: int) -> None:
     """Move a W3 block reader to its first passage at or after `docnum`: blocks passed by their headers alone,
     then a bisection of the block's passages (W3's own `skip_to` steps through them one `next()` at a time)."""
@@ -105,8 +145,9 @@ def skip_within_blocks(leaf: W3LeafMatcher, docnum: int) -> None:
 
 
 class PassageBlocksMatcher(W3LeafMatcher):
-    """W3's block reader for PassageBlocksWriter's blocks: passages and weights from their bytes, values
-    unpickled on first ask, a skip that bisects its block (for Whoosh's own trees: phrases, intersections)."""
+    """W3's block reader for PassageBlocksWriter's and SlicedValuesWriter's blocks: passages and weights from
+    their bytes, values unpickled or sliced on first ask, a skip that bisects its block (for Whoosh's own trees
+    too: unions, highlighting)."""
 
     def skip_to(self, docnum: int) -> None:
         if not self.is_active():
@@ -134,6 +175,9 @@ class PassageBlocksMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         ids, weights, values = self._data
-        if isinstance(values, bytes):  # still pickled: W3's reader takes it from here
+        if type(values) is dict:  # SlicedValuesWriter's
+            self._values = SlicedValues(values["offsets"], values["values"])
+            return
+        if isinstance(values, bytes):  # still pickled (PassageBlocksWriter's): W3's reader takes it from here
             self._data = (ids, weights, pickle.loads(values))
         super()._read_values()
