@@ -51,7 +51,8 @@ class PassageBlocksCodec(W3Codec):
 
 
 class PassageCodec(PassageBlocksCodec):
-    """The codec Setu writes: PassageBlocksCodec's posting blocks, stored fields as bare pickles (see the module).
+    """The codec Setu writes: PassageBlocksCodec's posting blocks with their values sliced, stored fields as bare
+    pickles (see the module).
 
     PassageBlocksCodec stays for reading the segments an earlier generation wrote with it (deflated fields).
     """

@@ -73,7 +73,7 @@ class TermsConjunction(Matcher):
         self.order = sorted(range(len(slots)), key=frequency)  # the rarest leads: the others skip to its passages
         self._bound = sum(matcher.max_quality() for slot in slots for matcher in slot) * boost
         self._block_quality = all(matcher.supports_block_quality() for slot in slots for matcher in slot)
-        self._active = True
+        self._active, self._id = True, -1
         self._align()
 
     def _align(self) -> None:
@@ -171,7 +171,7 @@ def _here(slot: list[Matcher], docnum: int) -> list[int]:
 
 
 def _slot_positions(slot: list[Matcher], docnum: int) -> set[int]:
-    if len(slot) == 1:  # standing on `docnum`, as every slot's first term does when it is the only one
+    if len(slot) == 1:  # a slot of one term stands on `docnum`: the conjunction is aligned there
         return set(slot[0].value_as("positions"))
     return {position for n in _here(slot, docnum) for position in slot[n].value_as("positions")}
 

@@ -40,7 +40,7 @@ def flat_terms(query) -> list | None:
 
 def leaf_matchers(leaves: list, searcher, context) -> list[Matcher]:
     """The active matchers of `leaves` in one segment's searcher, a prefix opened into its completions there, an
-    And of terms (a word's grams) walked by indexer.engine.conjunction."""
+    And of terms (a word's grams) or a phrase walked by indexer.engine.conjunction."""
     matchers = []
     for leaf in leaves:
         for part in leaf.terms(searcher.reader()) if isinstance(leaf, CommonPrefix) else [leaf]:
