@@ -13,6 +13,8 @@ from indexer.build.pipeline import add_articles, build_index
 from indexer.engine import writing
 from indexer.engine.codec import PassageBlocksCodec, PassageCodec
 from indexer.engine.index_set import open_index_set
+from indexer.engine.schema import open_index
+from indexer.generations import served_generation
 from indexer.search import search
 
 from .conftest import write_ferry_archive
@@ -84,3 +86,28 @@ def test_articles_added_to_an_index_in_an_earlier_codec_are_found_beside_its_own
     assert search(index_set, "ferry", lang="en")["total"] == ARTICLES + 3  # the two newer stories and the new one
     assert search(index_set, "harbour ferry returns", lang="en")["hits"][0]["title"] == "Harbour ferry returns"
     assert codecs(tmp_path / "index") == {earlier, PassageCodec}
+
+
+@pytest.mark.parametrize("earlier", EARLIER_CODECS, ids=lambda codec: codec.__name__)
+def test_segments_merged_in_setus_codec_answer_as_merged_ones_in_an_earlier_codec(tmp_path, monkeypatch, earlier):
+    """Whoosh's merge reads each posting's value back out of a block (sliced, in Setu's codec) and writes it
+    again: phrases, highlights and totals from the merged segment are those of an earlier codec's merge (a
+    merge itself moves BM25's average lengths a little, Whoosh keeping lengths as a byte)."""
+    archive = write_ferry_archive(tmp_path, ARTICLES)
+    added = tmp_path / "added"
+    added.mkdir()
+    (added / "new.jsonl").write_text(
+        json.dumps({"id": "harbour", "lang": "en", "title": "Harbour ferry strike", "paragraphs": ["A strike."]}),
+        encoding="utf-8",
+    )
+    for name, codec in (("setu", PassageCodec), ("earlier", earlier)):
+        with monkeypatch.context() as patched:
+            patched.setattr(writing, "PassageCodec", codec)
+            build_index(tmp_path / name, [archive])
+            add_articles(tmp_path / name, [added])
+            index = open_index(served_generation(tmp_path / name) / "en")
+            index.writer(codec=codec()).commit(optimize=True)
+        with open_index_set(tmp_path / name).searcher("en") as searcher:
+            assert len(searcher.reader().leaf_readers()) == 1  # merged
+    assert codecs(tmp_path / "setu") == {PassageCodec}
+    assert answers(tmp_path / "setu") == answers(tmp_path / "earlier")
