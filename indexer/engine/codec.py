@@ -9,7 +9,7 @@ back by `array.frombytes`, and the positions a pickle of their own inside the bl
 phrase, proximity or a highlight asks for them. The block's framing, header and compression are W3's own;
 a segment written so names this codec, and segments written by W3 are read as before.
 
-PassageCodec, the codec Setu writes, also keeps two things W3 pickles as plain bytes:
+PassageCodec, the codec Setu writes, also keeps two things as plain bytes that W3 packs otherwise:
 - stored fields: a page reads about fifty stored passages (its hits and their translations); W3
   deflates each one, which costs three times its unpickling (7 µs against 2.5 µs a passage) to save a
   third of its bytes;
@@ -31,59 +31,6 @@ from whoosh.matching import ReadTooFar
 # W3's name for the column of stored fields, and the column Setu's segments keep them in: pickles, not deflated.
 STORED = "_stored"
 STORED_PICKLES = columns.PickleColumn(columns.VarBytesColumn())
-
-
-class PassageBlocksCodec(W3Codec):
-    """W3, with posting blocks whose passages and weights unpickle as two byte strings (see the module)."""
-
-    def postings_writer(self, dbfile, byteids=False):
-        if byteids:  # term vectors (which no Setu field keeps): W3's own blocks
-            return super().postings_writer(dbfile, byteids)
-        return PassageBlocksWriter(
-            dbfile, blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
-        )
-
-    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
-        if terminfo.is_inlined():  # a term in one passage: its posting is in the term's entry, as in W3
-            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
-        offset, length = terminfo.extent()
-        return PassageBlocksMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
-
-
-class PassageCodec(PassageBlocksCodec):
-    """The codec Setu writes: PassageBlocksCodec's posting blocks with their values sliced, stored fields as bare
-    pickles (see the module).
-
-    PassageBlocksCodec stays for reading the segments an earlier generation wrote with it (deflated fields).
-    """
-
-    def postings_writer(self, dbfile, byteids=False):
-        if byteids:
-            return super().postings_writer(dbfile, byteids)
-        return SlicedValuesWriter(
-            dbfile, blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
-        )
-
-    def per_document_writer(self, storage, segment):
-        return StoredPicklesWriter(self, storage, segment)
-
-    def per_document_reader(self, storage, segment):
-        return StoredPicklesReader(storage, segment)
-
-
-class StoredPicklesWriter(W3PerDocWriter):
-    """W3's per-document writer, its stored-fields column made of bare pickles (W3 names the column it wants on
-    every write; the column made first is the one written to)."""
-
-    def _create_column(self, fieldname, column):
-        super()._create_column(fieldname, STORED_PICKLES if fieldname == STORED else column)
-
-
-class StoredPicklesReader(W3PerDocReader):
-    """W3's per-document reader, reading the stored-fields column as StoredPicklesWriter wrote it."""
-
-    def column_reader(self, fieldname, column):
-        return super().column_reader(fieldname, STORED_PICKLES if fieldname == STORED else column)
 
 
 class PassageBlocksWriter(W3PostingsWriter):
@@ -114,6 +61,56 @@ class SlicedValuesWriter(PassageBlocksWriter):
         for value in self._values:
             offsets.append(offsets[-1] + len(value))
         return {"offsets": offsets.tobytes(), "values": b"".join(self._values)}  # a dict: W3 never writes one
+
+
+class PassageBlocksCodec(W3Codec):
+    """W3, with posting blocks whose passages and weights unpickle as two byte strings (see the module)."""
+
+    blocks_writer = PassageBlocksWriter
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:  # term vectors (which no Setu field keeps): W3's own blocks
+            return super().postings_writer(dbfile, byteids)
+        return self.blocks_writer(
+            dbfile, blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
+        )
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():  # a term in one passage: its posting is in the term's entry, as in W3
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return PassageBlocksMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+class PassageCodec(PassageBlocksCodec):
+    """The codec Setu writes: PassageBlocksCodec's posting blocks with their values sliced, stored fields as bare
+    pickles (see the module).
+
+    PassageBlocksCodec stays for reading the segments an earlier generation wrote with it (deflated fields).
+    """
+
+    blocks_writer = SlicedValuesWriter
+
+    def per_document_writer(self, storage, segment):
+        return StoredPicklesWriter(self, storage, segment)
+
+    def per_document_reader(self, storage, segment):
+        return StoredPicklesReader(storage, segment)
+
+
+class StoredPicklesWriter(W3PerDocWriter):
+    """W3's per-document writer, its stored-fields column made of bare pickles (W3 names the column it wants on
+    every write; the column made first is the one written to)."""
+
+    def _create_column(self, fieldname, column):
+        super()._create_column(fieldname, STORED_PICKLES if fieldname == STORED else column)
+
+
+class StoredPicklesReader(W3PerDocReader):
+    """W3's per-document reader, reading the stored-fields column as StoredPicklesWriter wrote it."""
+
+    def column_reader(self, fieldname, column):
+        return super().column_reader(fieldname, STORED_PICKLES if fieldname == STORED else column)
 
 
 class SlicedValues:

@@ -67,10 +67,10 @@ class TermsConjunction(Matcher):
         self.slots, self.reader, self.boost, self.adjacent = slots, reader, boost, adjacent
         self.scores = [[scorer_of(matcher, reader) for matcher in slot] for slot in slots]
 
-        def frequency(n: int) -> int:
-            return sum(reader.doc_frequency(*plain_leaf(matcher)[0].term()) for matcher in slots[n])
+        def rarity(n: int) -> float:  # IDF falls as a term's passages grow: read from its scorer, not looked up
+            return min(plain_leaf(matcher)[2].idf for matcher in slots[n])
 
-        self.order = sorted(range(len(slots)), key=frequency)  # the rarest leads: the others skip to its passages
+        self.order = sorted(range(len(slots)), key=rarity, reverse=True)  # the rarest leads: the others skip to it
         self._bound = sum(matcher.max_quality() for slot in slots for matcher in slot) * boost
         self._block_quality = all(matcher.supports_block_quality() for slot in slots for matcher in slot)
         self._active, self._id = True, -1
