@@ -11,7 +11,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.build.pipeline import add_articles, build_index
 from indexer.engine import writing
-from indexer.engine.codec import PassageBlocksCodec, PassageCodec
+from indexer.engine.codec import PassageBlocksCodec, PassageCodec, SlicedValuesWriter
 from indexer.engine.index_set import open_index_set
 from indexer.engine.schema import open_index
 from indexer.generations import served_generation
@@ -21,8 +21,22 @@ from .conftest import write_ferry_archive
 
 # Stories in the archive: "ferry" fills several posting blocks (Whoosh's hold 128 postings each).
 ARTICLES = 300
-# The codecs earlier generations wrote their segments in.
-EARLIER_CODECS = [W3Codec, PassageBlocksCodec]
+
+
+class WholeBlocksDeflated(SlicedValuesWriter):
+    """Sliced values as PassageCodec wrote them before it deflated only its values: the whole block deflated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._compression, self._values_compression = self._values_compression, 0
+
+
+class WholeBlocksCodec(PassageCodec):
+    blocks_writer = WholeBlocksDeflated
+
+
+# The codecs (and layouts) earlier generations wrote their segments in.
+EARLIER_CODECS = [W3Codec, PassageBlocksCodec, WholeBlocksCodec]
 # Queries reading what a block holds: passages and weights (top-k), positions (a phrase, proximity), spans
 # (highlights), a prefix's completions, a sort by date reading every match.
 QUERIES = [
