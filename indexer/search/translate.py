@@ -76,20 +76,31 @@ class WordTranslation:
         return {"from": self.source, "lang": self.lang, "to": to, "words": words}
 
 
-def query_languages(text: str, lexicon, index_set) -> list[str]:
+def query_languages(text: str, lexicon, index_set, targets: list[str]) -> list[str]:
     """The languages a query may be written in, likeliest first: its script's; in a script several languages
     share (Latin), those whose vocabulary holds most of its words, langdetect's guess first (alone, it
     calls `tsunami death toll` Estonian); none when no vocabulary holds any, or its words are in several
-    scripts."""
+    scripts.
+
+    When the `targets` (the languages to search) hold equally many of the words and no other language
+    could hold more, they are among the likeliest and are returned alone: nothing is translated then, and
+    the other languages' vocabularies and langdetect need not be asked (an English search asked eight).
+    """
     if _in_several_scripts(text):
         return []  # ferry OR ফেরি OR 여객선: the reader wrote the words of each language already
     by_script = SCRIPT_LANGUAGE.get(dominant_script(text))
     if by_script:
         return [by_script]
-    known = {}
-    for lang in index_set.languages:
-        terms = [term for _, tokens in _words(text, index_set.analyzer(lang)) for term in _base_terms(tokens)]
-        known[lang] = sum(lexicon.knows(lang, term) for term in terms)
+    terms = {
+        lang: [term for _, tokens in _words(text, index_set.analyzer(lang)) for term in _base_terms(tokens)]
+        for lang in index_set.languages
+    }
+    known = {lang: sum(lexicon.knows(lang, term) for term in terms[lang]) for lang in targets if lang in terms}
+    counts = set(known.values())
+    floor = counts.pop() if len(counts) == 1 else 0
+    if floor and all(len(terms[lang]) <= floor for lang in terms.keys() - known):
+        return sorted(known)
+    known.update((lang, sum(lexicon.knows(lang, term) for term in terms[lang])) for lang in terms.keys() - known)
     most = max(known.values(), default=0)
     if most == 0:
         return []  # words no vocabulary holds (zq*): nothing says what language to translate from
@@ -117,7 +128,7 @@ def plan_languages(
     """
     lexicon = getattr(index_set, "lexicon", None)
     asked = translate is not False and route.how == "requested" and lexicon is not None
-    sources = query_languages(parsed.text, lexicon, index_set) if asked else []
+    sources = query_languages(parsed.text, lexicon, index_set, route.langs) if asked else []
     source_words, dates = [], []
     if sources and set(route.langs) - set(sources):  # to translate: analyzed once, as its source's index would
         source_analyzer = index_set.analyzer(sources[0])
