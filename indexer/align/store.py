@@ -42,7 +42,7 @@ MAX_ANCHOR_ARTICLES = 200
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS profiles (doc_id TEXT PRIMARY KEY, lang TEXT, grp TEXT, length INTEGER, profile TEXT);
-CREATE INDEX IF NOT EXISTS profiles_group ON profiles (grp);
+CREATE INDEX IF NOT EXISTS profiles_members ON profiles (grp, lang, doc_id);
 CREATE TABLE IF NOT EXISTS anchors (anchor TEXT, doc_id TEXT);
 CREATE INDEX IF NOT EXISTS anchors_anchor ON anchors (anchor);
 CREATE INDEX IF NOT EXISTS anchors_doc ON anchors (doc_id);
@@ -360,7 +360,8 @@ class LinkReader:
         members: dict[str, list[tuple[str, str]]] = {group: [] for group in groups}
         if groups:
             marks = ", ".join("?" * len(members))
-            sql = f"SELECT grp, doc_id, lang FROM profiles WHERE grp IN ({marks}) ORDER BY lang, doc_id"
+            # In the order of profiles_members, which holds the columns asked: no table row read, nothing sorted.
+            sql = f"SELECT grp, doc_id, lang FROM profiles WHERE grp IN ({marks}) ORDER BY grp, lang, doc_id"
             for group, doc_id, lang in self._query(sql, tuple(members)):
                 members[group].append((doc_id, lang))
         return members
