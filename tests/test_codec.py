@@ -11,7 +11,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.build.pipeline import add_articles, build_index
 from indexer.engine import writing
-from indexer.engine.codec import PassageBlocksCodec, PassageCodec, SlicedValuesWriter
+from indexer.engine.codec import PassageBlocksCodec, PassageCodec, SlicedValuesWriter, one_search
 from indexer.engine.index_set import open_index_set
 from indexer.engine.schema import open_index
 from indexer.generations import served_generation
@@ -125,3 +125,26 @@ def test_segments_merged_in_setus_codec_answer_as_merged_ones_in_an_earlier_code
             assert len(searcher.reader().leaf_readers()) == 1  # merged
     assert codecs(tmp_path / "setu") == {PassageCodec}
     assert answers(tmp_path / "setu") == answers(tmp_path / "earlier")
+
+
+def test_terms_looked_up_once_per_search_answer_as_whoosh_reads_them(tmp_path):
+    """Within one search a segment reads each term's entry once; its answers (is it there, in how many passages,
+    how often, its postings) are those read outside a search, for terms there and not there."""
+    archive = write_ferry_archive(tmp_path, ARTICLES)
+    build_index(tmp_path / "index", [archive])
+    terms = [("text", "ferry"), ("title", "ferry"), ("text", "budget"), ("text", "zeppelin"), ("byline", "ferry")]
+
+    def read(reader) -> list:
+        found = []
+        for term in terms:
+            present = term in reader
+            postings = list(reader.postings(*term).all_ids()) if present else []
+            found.append((present, reader.doc_frequency(*term), reader.frequency(*term), postings))
+        return found
+
+    with open_index_set(tmp_path / "index").searcher("en") as searcher:
+        outside = read(searcher.reader())
+        with one_search():
+            assert read(searcher.reader()) == read(searcher.reader()) == outside
+    assert [found[0] for found in outside] == [True, True, True, False, False]
+    assert outside[0][1] == len(outside[0][3]) == ARTICLES + 2  # every old story and both newer ones

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from indexer.cluster.client import CallFailed, Cluster
+from indexer.engine.codec import one_search
 from indexer.engine.index_set import LiveIndexSet
 from indexer.engine.queries import expanded_terms
 from indexer.engine.scoring import open_reader, searcher_of
@@ -64,7 +65,8 @@ class ShardSearcher:
         self, plan: QueryPlan, statistics: dict | None, depth: int, per: str, newest: bool = False
     ) -> CandidateList:
         """The shard's candidates, ranked as one index ranks (with `statistics`, or its own when None)."""
-        return rank_passages(searcher_of(self.reader, statistics), plan, depth, per, newest)
+        with one_search():
+            return rank_passages(searcher_of(self.reader, statistics), plan, depth, per, newest)
 
 
 class ClusterIndexSet(ShardedIndexSet):

@@ -26,6 +26,9 @@ import pickle
 import zlib
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from whoosh import columns
 from whoosh.codec.whoosh3 import (
@@ -35,12 +38,69 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     W3PerDocWriter,
     W3PostingsWriter,
+    W3TermsReader,
 )
 from whoosh.matching import ReadTooFar
+from whoosh.reading import TermNotFound
 
 # W3's name for the column of stored fields, and the column Setu's segments keep them in: pickles, not deflated.
 STORED = "_stored"
 STORED_PICKLES = columns.PickleColumn(columns.VarBytesColumn())
+
+# The term entries one search has looked up, by (terms reader, field, term): None outside a search.
+_LOOKED_UP: ContextVar[dict | None] = ContextVar("looked_up_terms", default=None)
+
+
+@contextmanager
+def one_search() -> Iterator[None]:
+    """Within, each segment's term entries are looked up once: one search asks about a term five times or so
+    (is it there, its document frequency for the scorer, its postings to rank, to re-score, to highlight),
+    and each ask is a probe of Whoosh's on-disk hash table (a prefix's 150 terms: a tenth of the search)."""
+    token = _LOOKED_UP.set({})
+    try:
+        yield
+    finally:
+        _LOOKED_UP.reset(token)
+
+
+class RememberingTermsReader(W3TermsReader):
+    """W3's terms reader, each term's entry read once per search (one_search); as W3's outside one."""
+
+    def _entry(self, fieldname: str, tbytes: bytes):
+        """The term's entry, None when the segment has no such term."""
+        looked_up = _LOOKED_UP.get()
+        key = (self, fieldname, tbytes)
+        if looked_up is not None and key in looked_up:
+            return looked_up[key]
+        try:
+            entry = super().term_info(fieldname, tbytes)
+        except TermNotFound:
+            entry = None
+        if looked_up is not None:
+            looked_up[key] = entry
+        return entry
+
+    def __contains__(self, term) -> bool:
+        return self._entry(*term) is not None
+
+    def term_info(self, fieldname, tbytes):
+        entry = self._entry(fieldname, tbytes)
+        if entry is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return entry
+
+    def frequency(self, fieldname, tbytes):
+        return self._known(fieldname, tbytes).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        return self._known(fieldname, tbytes).doc_frequency()
+
+    def _known(self, fieldname: str, tbytes: bytes):
+        """The term's entry; a KeyError, as W3 raises for its counts (which the segment's reader makes 0)."""
+        entry = self._entry(fieldname, tbytes)
+        if entry is None:
+            raise KeyError((fieldname, tbytes))
+        return entry
 
 
 class PassageBlocksWriter(W3PostingsWriter):
@@ -91,6 +151,12 @@ class PassageBlocksCodec(W3Codec):
             return super().postings_writer(dbfile, byteids)
         return self.blocks_writer(
             dbfile, blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
+        )
+
+    def terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        return RememberingTermsReader(
+            self, storage.open_file(tiname), storage.file_length(tiname), segment.open_file(storage, self.POSTS_EXT)
         )
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from indexer.documents import reject_unpaired_surrogates
+from indexer.engine.codec import one_search
 from indexer.search.facets import search_facets
 from indexer.search.freshness import BY_DATE, RELEVANCE, newest_first, published_dates, recency_weight
 from indexer.search.hits import page_hits
@@ -27,6 +28,7 @@ MAX_OFFSET = 10_000
 ALL_WORDS, MOST_WORDS = "all words", "most words"
 
 
+@one_search()
 def search(
     index_set,
     query: str,
