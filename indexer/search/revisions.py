@@ -73,10 +73,12 @@ SAME_SOUND_ONLY = frozenset({"bn"})
 MAX_PASSAGES_READ = 1000
 
 
-def _known(vocabulary, word: str) -> bool:
+def _known(vocabulary, word: str, langs: tuple[str, ...]) -> bool:
     """Whether some language's vocabulary holds the word: an English word asked of the Korean index (to be
-    translated) is no misspelling of the Latin names Korean articles write (counter → poulter)."""
-    return any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in vocabulary.languages)
+    translated) is no misspelling of the Latin names Korean articles write (counter → poulter). The languages
+    searched (`langs`) are asked first: a word is likeliest theirs, and each ask is a query of its vocabulary."""
+    ordered = [*(lang for lang in langs if lang in vocabulary.languages), *vocabulary.languages]
+    return any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in dict.fromkeys(ordered))
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def revise_query(index_set, parsed: ParsedQuery, langs: tuple[str, ...], request
     for number, clause in enumerate(parsed.clauses):
         if len(clause.alternatives) == 1 and clause.alternatives[0].kind == "words":
             words[number] = word = clause.alternatives[0].text
-            if not _known(vocabulary, word):
+            if not _known(vocabulary, word, langs):
                 unknown[number] = word, any(_matches(index_set, vocabulary, lang, word) for lang in langs)
     # Another language is guessed (dkssud → 안녕) only for a query of which no word matches: an English word the
     # index lacks (probe) in an English question is no romanized Bengali.
