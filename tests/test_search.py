@@ -241,6 +241,27 @@ def test_a_prefix_matches_its_most_common_completions_only(tmp_path):
     assert "zqaa" in marked and len(marked) == MAX_EXPANSIONS
 
 
+def test_a_prefix_marks_in_each_hit_the_completions_its_headline_and_paragraph_hold(tmp_path):
+    """Each hit is looked at for the completions it was found by: its own are all marked, no other word."""
+    records = [
+        {"id": "a1", "lang": "en", "title": "Ferry strike", "paragraphs": ["The fertile valley and the ferry."]},
+        {"id": "a2", "lang": "en", "title": "Fermented tea", "paragraphs": ["Nothing else is here."]},
+        {"id": "a3", "lang": "en", "title": "Harbour news", "paragraphs": ["A ferment of ideas; fervent fans."]},
+        {"id": "a4", "lang": "en", "title": "Other news", "paragraphs": ["No such words at all."]},
+    ]
+    corpus = tmp_path / "prefix.jsonl"
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    build_index(tmp_path / "index", [corpus])
+    hits = search(open_index_set(tmp_path / "index"), "fer*", lang="en", per="passage")["hits"]
+    shown = {(hit["doc_id"], hit["passage"]["index"]): hit for hit in hits}
+    assert set(shown) == {("a1", 0), ("a2", None), ("a3", 0)}
+    assert shown["a1", 0]["title_highlight"] == "<mark>Ferry</mark> strike"
+    assert shown["a1", 0]["passage"]["highlight"] == "The <mark>fertile</mark> valley and the <mark>ferry</mark>."
+    assert shown["a2", None]["title_highlight"] == "<mark>Fermented</mark> tea"
+    assert shown["a3", 0]["title_highlight"] == "Harbour news"
+    assert shown["a3", 0]["passage"]["highlight"] == "A <mark>ferment</mark> of ideas; <mark>fervent</mark> fans."
+
+
 def test_each_passage_of_a_page_shows_the_translation_paragraph_linked_to_it(index_set):
     hits = [h for h in search(index_set, "সমাজকর্ম", lang="bn", per="passage")["hits"] if h["doc_id"] == SEED]
     assert len({h["passage"]["index"] for h in hits}) >= 2  # one page, two paragraphs of one story

@@ -15,7 +15,7 @@ from whoosh import sorting
 from whoosh.collectors import CollapseCollector, FilterCollector, SortingCollector, TopCollector
 from whoosh.query.compound import DefaultOr
 
-from indexer.engine.disjunction import MaxScoreUnion, flat_terms, leaf_matchers
+from indexer.engine.disjunction import MaxScoreUnion, flat_terms, leaf_matchers, leaf_matchers_and_terms
 from indexer.engine.postings import dense_scores, scorer_of, skip_to
 from indexer.engine.queries import CommonPrefix, Query, expanded_terms
 
@@ -68,6 +68,7 @@ class TopPassages(TopCollector):
         self.leaves = flat_terms(q)  # None: not a disjunction of terms, searched by Whoosh's tree
         self.partial = False  # as MaxScoreUnion's, over every segment
         self.rejected: list[int] = []
+        self.unions: list[tuple[int, MaxScoreUnion]] = []  # each segment's, by its first document number
 
     def remove(self, global_docnum: int) -> None:
         super().remove(global_docnum)
@@ -80,7 +81,9 @@ class TopPassages(TopCollector):
             super().set_subsearcher(subsearcher, offset)
             return
         self.subsearcher, self.offset = subsearcher, offset
-        self.matcher = MaxScoreUnion(leaf_matchers(self.leaves, subsearcher, self.context), subsearcher.reader())
+        leaves, joined_terms = leaf_matchers_and_terms(self.leaves, subsearcher, self.context)
+        self.matcher = MaxScoreUnion(leaves, subsearcher.reader(), joined_terms)
+        self.unions.append((offset, self.matcher))
 
     def matches(self) -> Iterator[int]:
         """MaxScore's passages; else Whoosh's loop over the matches, its matcher tree pruned every `replace`
@@ -113,6 +116,17 @@ class TopPassages(TopCollector):
             yield matcher.id()
             check_quality = matcher.next()
 
+    def terms_of(self, docnums: list[int]) -> dict[int, frozenset[tuple[str, str]]] | None:
+        """The query's terms each passage it collected may hold (MaxScoreUnion.terms_of); None when Whoosh's
+        tree searched (a phrase, a required word), which narrows nothing."""
+        if self.leaves is None:
+            return None
+        found = {}
+        for docnum in docnums:
+            offset, union = next((offset, union) for offset, union in reversed(self.unions) if docnum >= offset)
+            found[docnum] = union.terms_of(docnum - offset)
+        return found
+
     def saw_every_match(self, counting_rejected: bool) -> bool:
         """Whether every match was counted: MaxScore drew every one (and those it rejected are counted, when
         `counting_rejected`); Whoosh's tree only prunes once the heap is full, and its count reached that."""
@@ -123,12 +137,14 @@ class TopPassages(TopCollector):
 
 @dataclass
 class TopMatches:
-    """The best-scored passages of a search, how many matched (passages, or articles when collapsed), and
-    whether that count is exact (False when Whoosh skipped blocks that could not reach the top)."""
+    """The best-scored passages of a search, how many matched (passages, or articles when collapsed), whether
+    that count is exact (False when Whoosh skipped blocks that could not reach the top), and the query's terms
+    each passage may hold when the search narrowed them (TopPassages.terms_of)."""
 
     scored: list[tuple[int, float]]
     total: int
     exact: bool
+    terms: dict[int, frozenset[tuple[str, str]]] | None
 
 
 def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, restriction: Query | None):
@@ -151,7 +167,8 @@ def top_matches(searcher, query: Query, limit: int, collapse_field: str | None, 
         total = top.total + (len(top.rejected) if counted else 0)
     if not exact and counted and collapse is None and not searcher.reader().has_deletions():
         total = max(total, most_passages_of_a_term(searcher, query))  # each term's passages all match the query
-    return TopMatches(list(results.items()), total, exact)
+    scored = list(results.items())
+    return TopMatches(scored, total, exact, top.terms_of([docnum for docnum, _ in scored]))
 
 
 def most_passages_of_a_term(searcher, query: Query) -> int:

@@ -41,24 +41,42 @@ def flat_terms(query) -> list | None:
 def leaf_matchers(leaves: list, searcher, context) -> list[Matcher]:
     """The active matchers of `leaves` in one segment's searcher, a prefix opened into its completions there, an
     And of terms (a word's grams) or a phrase walked by indexer.engine.conjunction."""
-    matchers = []
+    return [matcher for matcher, _ in leaf_matchers_and_terms(leaves, searcher, context)[0]]
+
+
+def leaf_matchers_and_terms(leaves: list, searcher, context) -> tuple[list[tuple[Matcher, frozenset]], frozenset]:
+    """leaf_matchers, each with the (field, text) terms a passage it matches holds (a prefix's completions
+    decoded: they are opened by their indexed bytes); and every term of the leaves joining several, active or
+    not (a phrase, a word's grams), which a passage can hold apart."""
+    schema, matchers, joined = searcher.schema, [], set()
     for leaf in leaves:
         for part in leaf.terms(searcher.reader()) if isinstance(leaf, CommonPrefix) else [leaf]:
+            terms = frozenset(
+                (field, schema[field].from_bytes(text) if isinstance(text, bytes) else text)
+                for field, text in part.iter_all_terms(phrases=True)
+            )
+            if len(terms) > 1:
+                joined |= terms
             matcher = conjunction_matcher(part, searcher, context)
             if matcher.is_active():
-                matchers.append(matcher)
-    return matchers
+                matchers.append((matcher, terms))
+    return matchers, frozenset(joined)
 
 
 class MaxScoreUnion:
-    """The passages matching any of `matchers`, scored by the sum of those matching, drawn only where the
-    score can beat the collector's minimum. It stands where the collector reads `id()` and `score()`."""
+    """The passages matching any of `matchers` (with the terms each holds), scored by the sum of those matching,
+    drawn only where the score can beat the collector's minimum. It stands where the collector reads `id()` and
+    `score()`; `terms_of` narrows the query's terms a drawn passage may hold."""
 
-    def __init__(self, matchers: list[Matcher], reader):
+    def __init__(self, matchers: list[tuple[Matcher, frozenset[tuple[str, str]]]], reader, joined_terms: frozenset):
         def bound(matcher: Matcher) -> float:
             return matcher.max_quality() if matcher.supports_block_quality() else float("inf")
 
-        self.leaves = sorted(matchers, key=bound)
+        matchers = sorted(matchers, key=lambda pair: bound(pair[0]))
+        self.leaves = [matcher for matcher, _ in matchers]
+        self.leaf_terms = [terms for _, terms in matchers]
+        self.joined_terms = joined_terms  # of the leaves joining several terms, which a passage can hold apart
+        self.held: dict[int, list[int]] = {}  # each drawn passage's matching leaves
         self.scores = [scorer_of(matcher, reader) for matcher in self.leaves]
         self.bounds = list(accumulate(bound(matcher) for matcher in self.leaves))  # of the weakest i+1
         self._id = -1
@@ -74,6 +92,11 @@ class MaxScoreUnion:
 
     def supports_block_quality(self) -> bool:
         return False  # its own loop skips, not the collector's
+
+    def terms_of(self, docnum: int) -> frozenset[tuple[str, str]]:
+        """The query's terms a passage it drew may hold: those of the one-term leaves it matched (a drawn passage
+        was asked about every leaf), and every term of the leaves joining several."""
+        return self.joined_terms.union(*(self.leaf_terms[n] for n in self.held[docnum]))
 
     def competitive(self, minimum: Callable[[], float]) -> Iterator[int]:
         """Each passage, in order, that may enter a top whose lowest score is `minimum()` (0: not yet full),
@@ -96,11 +119,12 @@ class MaxScoreUnion:
                     if not essential:
                         return
             docnum = essential[0][0]
-            score = 0.0
+            score, held = 0.0, []
             while essential and essential[0][0] == docnum:
                 _, n = essential[0]
                 leaf = leaves[n]
                 score += scores[n]()
+                held.append(n)
                 leaf.next()
                 if leaf.is_active():
                     heapq.heapreplace(essential, (leaf.id(), n))
@@ -114,8 +138,9 @@ class MaxScoreUnion:
                     skip_to(leaf, docnum)
                 if leaf.is_active() and leaf.id() == docnum:
                     score += scores[n]()
-            if not lowest or score > lowest:
-                self._id, self._score = docnum, score
+                    held.append(n)
+            if not lowest or score > lowest:  # every weak leaf was asked: else it could not have reached the top
+                self._id, self._score, self.held[docnum] = docnum, score, held
                 yield docnum
             else:
                 self.rejected.append(docnum)

@@ -22,17 +22,24 @@ class Highlighter:
         self.terms = terms
         self._spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
 
-    def read(self, docnums: list[int]) -> None:
-        """Read the term spans of several passages at once: one walk of each term's postings for the whole page."""
+    def read(self, docnums: list[int], may_hold: dict[int, frozenset | None] | None = None) -> None:
+        """Read the term spans of several passages at once: one walk of each term's postings for the whole page.
+
+        A passage is looked at for the (field, text) terms `may_hold` gives it, when the search narrowed them
+        (a prefix's one or two completions in it, of its hundred), else for every query term."""
         ordered = sorted(set(docnums))
-        if not ordered:
-            return
+        may_hold = may_hold or {}
         for fieldname in HIGHLIGHTED_FIELDS:
             if self.reader.schema[fieldname].supports("characters"):
+                wanted: dict[str, list[int]] = {}  # term → the passages to read its spans in
                 for docnum in ordered:
                     self._spans[fieldname, docnum] = []
-                for term in self.terms:
-                    self._read_term(fieldname, term, ordered)
+                    known = may_hold.get(docnum)
+                    terms = self.terms if known is None else [t for f, t in known if f == fieldname and t in self.terms]
+                    for term in terms:
+                        wanted.setdefault(term, []).append(docnum)
+                for term, passages in wanted.items():
+                    self._read_term(fieldname, term, passages)
 
     def _read_term(self, fieldname: str, term: str, ordered: list[int]) -> None:
         if (fieldname, term) not in self.reader:

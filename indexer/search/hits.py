@@ -39,7 +39,8 @@ def page_hits(index_set, page: list[tuple[str, Candidate, float]], terms: dict[s
     highlighters = {}
     for lang in {lang for lang, _, _ in page}:
         highlighters[lang] = Highlighter(stored.reader(lang), index_set.analyzer(lang), terms.get(lang, set()))
-        highlighters[lang].read([c.docnum for code, c, _ in page if code == lang])
+        may_hold = {c.docnum: c.terms for code, c, _ in page if code == lang}
+        highlighters[lang].read(list(may_hold), may_hold)
     hits = [_hit(stored(lang, c.docnum), highlighters[lang], c, score) for lang, c, score in page]
     shown = [(hit["group"], hit["doc_id"], hit["passage"]["index"]) for hit in hits]
     for hit, translations in zip(hits, page_translations(index_set, shown, stored), strict=True):

@@ -46,7 +46,8 @@ PER_ARTICLE = "article"
 
 @dataclass(frozen=True)
 class Candidate:
-    """A passage worth ordering: its BM25F score, its final score, and how many query words it matched."""
+    """A passage worth ordering: its BM25F score, its final score, how many query words it matched, and the
+    query's (field, text) terms it may hold when the search narrowed them (its highlights look for no others)."""
 
     docnum: int
     doc_id: str
@@ -54,6 +55,7 @@ class Candidate:
     score: float
     words_matched: int
     all_words: bool
+    terms: frozenset[tuple[str, str]] | None = None
 
     @property
     def listed_first(self) -> bool:
@@ -91,7 +93,7 @@ def rank_passages(searcher, plan: QueryPlan, depth: int, per: str, newest: bool 
     top = top_matches(searcher, query, kept, collapse_field, plan.restriction)
     terms = query_terms(plan, searcher.reader())
     found = CandidateList(plan.lang, total=top.total, exact=top.exact, terms=terms, cut=cut)
-    found.candidates = _score(searcher, plan, top.scored)
+    found.candidates = _score(searcher, plan, top.scored, top.terms or {})
     if newest:
         found.newest = _newest_candidates(searcher, plan, kept, collapse_field)
     return found
@@ -109,17 +111,18 @@ def _newest_candidates(searcher, plan: QueryPlan, depth: int, collapse_field: st
     best ones are."""
     docnums = newest_matches(searcher, plan.every_clause_query(), depth, collapse_field, plan.restriction)
     bm25 = scores_of(searcher, plan.query(), sorted(docnums))
-    return _score(searcher, plan, [(docnum, bm25[docnum]) for docnum in docnums])
+    return _score(searcher, plan, [(docnum, bm25[docnum]) for docnum in docnums], {})
 
 
-def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[Candidate]:
-    """Each BM25F-scored passage with its coordination and proximity added."""
+def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]], terms: dict) -> list[Candidate]:
+    """Each BM25F-scored passage with its coordination and proximity added, and the query's `terms` it may
+    hold when they are known."""
     doc_ids = column(searcher.reader(), "doc_id")
     docnums = sorted(docnum for docnum, _ in scored)
     stopped = _stop_word_scores(searcher, plan, docnums)  # added to the score, not to the BM25F they were cut by
     if len(plan.clauses) == 1:  # every candidate matches the one clause, and proximity needs two
         return [
-            Candidate(docnum, doc_ids[docnum], bm25, bm25 + stopped.get(docnum, 0.0), 1, True)
+            Candidate(docnum, doc_ids[docnum], bm25, bm25 + stopped.get(docnum, 0.0), 1, True, terms.get(docnum))
             for docnum, bm25 in scored
         ]
     weights = clause_weights(searcher, plan)
@@ -133,7 +136,8 @@ def _score(searcher, plan: QueryPlan, scored: list[tuple[int, float]]) -> list[C
         coordination = sum(weights[n] for n in hits) / total_weight
         near = proximity([positions[n].get(docnum, ()) for n in hits], [weights[n] for n in hits])
         score = (bm25 + stopped.get(docnum, 0.0)) * coordination**COORDINATION_POWER + PROXIMITY_WEIGHT * near
-        candidates.append(Candidate(docnum, doc_ids[docnum], bm25, score, len(hits), len(hits) == len(plan.clauses)))
+        all_words = len(hits) == len(plan.clauses)
+        candidates.append(Candidate(docnum, doc_ids[docnum], bm25, score, len(hits), all_words, terms.get(docnum)))
     return candidates
 
 
