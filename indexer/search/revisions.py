@@ -77,8 +77,9 @@ def _known(vocabulary, word: str, langs: tuple[str, ...]) -> bool:
     """Whether some language's vocabulary holds the word: an English word asked of the Korean index (to be
     translated) is no misspelling of the Latin names Korean articles write (counter → poulter). The languages
     searched (`langs`) are asked first: a word is likeliest theirs, and each ask is a query of its vocabulary."""
-    ordered = [*(lang for lang in langs if lang in vocabulary.languages), *vocabulary.languages]
-    return any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in dict.fromkeys(ordered))
+    languages = vocabulary.languages
+    ordered = dict.fromkeys([*(lang for lang in langs if lang in languages), *languages])
+    return any(vocabulary.has(lang, normalized_typing(lang, word)) for lang in ordered)
 
 
 @dataclass(frozen=True)

@@ -95,12 +95,16 @@ def query_languages(text: str, lexicon, index_set, targets: list[str]) -> list[s
         lang: [term for _, tokens in _words(text, index_set.analyzer(lang)) for term in _base_terms(tokens)]
         for lang in index_set.languages
     }
-    known = {lang: sum(lexicon.knows(lang, term) for term in terms[lang]) for lang in targets if lang in terms}
+
+    def held(lang: str) -> int:
+        return sum(lexicon.knows(lang, term) for term in terms[lang])
+
+    known = {lang: held(lang) for lang in targets if lang in terms}
     counts = set(known.values())
     floor = counts.pop() if len(counts) == 1 else 0
     if floor and all(len(terms[lang]) <= floor for lang in terms.keys() - known):
         return sorted(known)
-    known.update((lang, sum(lexicon.knows(lang, term) for term in terms[lang])) for lang in terms.keys() - known)
+    known.update((lang, held(lang)) for lang in terms.keys() - known)
     most = max(known.values(), default=0)
     if most == 0:
         return []  # words no vocabulary holds (zq*): nothing says what language to translate from
