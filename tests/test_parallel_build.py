@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from indexer.build.pipeline import build_index, index_stats
@@ -10,7 +13,7 @@ from indexer.engine.index_set import open_index_set
 from indexer.related import related_articles
 from indexer.search import get_article, search, suggest
 
-from .conftest import SESSION_CORPORA
+from .conftest import ROOT, SESSION_CORPORA
 
 # The last three are revised (typed midway, misspelled, wrong keyboard): they read the build's vocabularies.
 QUERIES = ["사회복지", "শিশু", "shark attack", '"사회복지 서비스"', "elect*", "12", "사회복ㅈ", "শিসুদের", "tkghlqhrwl"]
@@ -95,3 +98,35 @@ def test_a_worker_failing_after_its_keys_fails_the_run_when_it_is_joined():
             workers.join()
     finally:
         workers.terminate()
+
+
+# A build whose worker fails at its first article while the parent still has batches for it, more than the pipe
+# holds (64 KB); the error's message holds the article, more than the pipe holds too.
+_DYING_WORKER_BUILD = """
+from indexer.build.processes import KeyedWorkers, WorkerFailed
+from tests.test_parallel_build import _fail_on
+article = "x" * 100_000
+workers = KeyedWorkers(_fail_on, (article,), jobs=1)
+try:
+    for _ in range(2_000):
+        workers.send("bn", article)
+except WorkerFailed as failure:
+    print("build failed:", failure)
+finally:
+    workers.terminate()
+"""
+
+
+def test_a_build_whose_worker_died_ends_with_its_error_instead_of_hanging():
+    """The batches the dead worker never read are dropped (a failed `build --jobs 2` used to print its error and
+    then wait for them forever at exit), and its long error is shortened to what the pipe carries."""
+    try:
+        ended = subprocess.run(
+            [sys.executable, "-c", _DYING_WORKER_BUILD], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process did not exit after its worker died")
+    assert ended.returncode == 0, ended.stderr
+    assert ended.stdout.startswith("build failed: Traceback")
+    assert "ValueError: cannot take xxx" in ended.stdout
+    assert "characters left out" in ended.stdout

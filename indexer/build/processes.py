@@ -21,6 +21,9 @@ BATCH_ITEMS = 32
 QUEUED_BATCHES = 8
 # Seconds between checks that the other side is still alive while waiting on a queue.
 LIVENESS_SECONDS = 1.0
+# Characters of a failing worker's traceback kept at each end: its message must fit the pipe's buffer (64 KB), or
+# the worker waits at exit for the parent to read it while the parent waits for the worker to take its next batch.
+TRACEBACK_ENDS = 4_000
 # Spawned, not forked: a forked child would inherit the parent's threads' locks (Kiwi, ICU) in whatever state.
 START_METHOD = "spawn"
 
@@ -71,10 +74,12 @@ class KeyedWorkers:
             worker.process.join()
 
     def terminate(self) -> None:
-        """Stop every worker at once (the work is being discarded)."""
+        """Stop every worker at once (the work is being discarded), and the batches still on their way to them: a
+        dead worker never reads them, and this process would wait for them at its exit forever."""
         for worker in self.workers:
             worker.process.kill()
             worker.process.join()
+            worker.inbox.cancel_join_thread()
 
     def _assign(self, key: str, weight: float) -> _Worker:
         if len(self.workers) < self.jobs:
@@ -158,7 +163,15 @@ def _run(inbox, outbox, target: Callable, args: tuple) -> None:
             outbox.put(("result", result))
         outbox.put(("done", None))
     except BaseException:
-        outbox.put(("failed", traceback.format_exc()))
+        outbox.put(("failed", _shortened(traceback.format_exc())))
+
+
+def _shortened(text: str) -> str:
+    """The text, or its two ends when it is longer than both (an error's message can hold a whole article)."""
+    if len(text) <= 2 * TRACEBACK_ENDS:
+        return text
+    left_out = len(text) - 2 * TRACEBACK_ENDS
+    return f"{text[:TRACEBACK_ENDS]}\n[... {left_out} characters left out ...]\n{text[-TRACEBACK_ENDS:]}"
 
 
 def _exit_with_parent() -> None:
