@@ -136,7 +136,12 @@ def _print_report(report: WriteReport, verb: str) -> None:
     print(f"{verb} {total} article(s) in {report.seconds:.1f} s (generation {report.generation})")
     if report.lexicon:
         mined = report.lexicon
-        print(f"lexicon: {mined.translations:,} translations from {mined.aligned_pairs:,} aligned passage pairs, "
+        kept = (
+            f" ({mined.reused_language_pairs} of {mined.language_pairs} language pairs unchanged)"
+            if mined.reused_language_pairs
+            else ""
+        )
+        print(f"lexicon: {mined.translations:,} translations from {mined.aligned_pairs:,} aligned passage pairs{kept}, "
               f"{mined.bytes / 1e6:.1f} MB, {mined.seconds:.1f} s")  # fmt: skip
     _print_languages(report.languages)
     if report.problems:

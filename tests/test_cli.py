@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -74,6 +75,8 @@ def test_add_then_remove_change_what_search_finds(small_index, tmp_path):
                                    "paragraphs": ["A zebra crossing opened by the library."]}) + "\n")  # fmt: skip
     added = run_cli("add", "--index-dir", str(index_dir), str(article)).stdout
     assert added.startswith("added or replaced 1 article(s)")
+    kept = re.search(r"\((\d+) of (\d+) language pairs unchanged\)", added)  # an article without translations
+    assert kept and kept[1] == kept[2] != "0"
     found = json.loads(run_cli("search", "--index-dir", str(index_dir), "--json", "zebra").stdout)
     assert [hit["doc_id"] for hit in found["hits"]] == ["zebra-1"]
     removed = run_cli("remove", "--index-dir", str(index_dir), "zebra-1", "no-such-id").stdout

@@ -288,6 +288,57 @@ def test_the_lexicon_follows_articles_added_and_removed(tmp_path):
     assert mango_translations() == []
 
 
+def test_an_add_mines_again_only_the_language_pairs_it_changed(tmp_path):
+    """An article added alone keeps every pair's translations; a Bengali-Korean story re-mines that pair alone. Each
+    time the lexicon holds what mining the whole generation again gives, translation for translation."""
+    index_dir = tmp_path / "index"
+    build_index(index_dir, [CORPUS / "articles.jsonl"])
+    alone, story = tmp_path / "alone.jsonl", tmp_path / "market.jsonl"
+    alone.write_text(
+        '{"id": "harbour-en", "lang": "en", "title": "Harbour reopens", "paragraphs": ["The harbour reopened."]}\n',
+        encoding="utf-8",
+    )
+    story.write_text(
+        '{"id": "market-bn", "lang": "bn", "group": "market", "title": "বাজারে আমের দাম বেড়েছে", '
+        '"paragraphs": ["এই সপ্তাহে বাজারে আমের দাম বেড়েছে।"]}\n'
+        '{"id": "market-ko", "lang": "ko", "group": "market", "title": "시장에서 망고 가격 올라", '
+        '"paragraphs": ["이번 주 시장에서 망고 가격이 올랐다."]}\n',
+        encoding="utf-8",
+    )
+
+    def translations(generation):
+        with sqlite3.connect(generation / "lexicon.sqlite") as db:
+            return sorted(db.execute("SELECT * FROM translations"))
+
+    def mined_again(folder):
+        shutil.copytree(served_generation(index_dir), folder)
+        (folder / "lexicon.sqlite").unlink()
+        assert mine_lexicon(folder).reused_language_pairs == 0
+        return translations(folder)
+
+    added = add_articles(index_dir, [alone]).lexicon
+    assert added.reused_language_pairs == 3  # bn-en, bn-ko, en-ko
+    assert translations(served_generation(index_dir)) == mined_again(tmp_path / "after-alone")
+    added = add_articles(index_dir, [story]).lexicon
+    assert added.reused_language_pairs == 2
+    after_story = translations(served_generation(index_dir))
+    assert after_story == mined_again(tmp_path / "after-story")
+    assert "망고" in [term for term, _ in LexiconReader(served_generation(index_dir)).translations("bn", "আম", "ko")]
+    assert added.translations == len([item for row in after_story for item in row[3].split("\x1e")])
+
+
+def test_an_add_to_an_index_whose_lexicon_is_damaged_mines_every_pair_again(crosslang_dir, tmp_path, caplog):
+    index_dir = tmp_path / "index"
+    shutil.copytree(crosslang_dir, index_dir)
+    (served_generation(index_dir) / "lexicon.sqlite").write_bytes(b"not a database" * 100)
+    article = tmp_path / "alone.jsonl"
+    article.write_text('{"id": "harbour-en", "lang": "en", "title": "Harbour", "paragraphs": ["It opened."]}\n')
+    mined = add_articles(index_dir, [article]).lexicon
+    assert mined.reused_language_pairs == 0 and mined.translations > 0
+    assert "cannot be reused" in caplog.text
+    assert search(open_index_set(index_dir), "শিশুদের", lang="ko")["translated"][0]["to"][0][0] == "어린이"
+
+
 def test_the_api_says_what_it_translated_and_can_be_told_not_to(crosslang_dir):
     client = create_app({"INDEX_DIR": str(crosslang_dir), "TESTING": True}).test_client()
     translated = client.get("/api/v1/search", query_string={"q": "শিশুদের", "lang": "ko"}).get_json()

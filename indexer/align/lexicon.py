@@ -5,13 +5,15 @@ translations) is a small parallel text. Two base terms (stems, Korean morphemes)
 turning up on the two sides of the same pairs may translate each other: those whose Dice
 coefficient, 2·both / (pairs with one + pairs with the other), is telling are weighted by IBM
 Model 1 (indexer.align.model1), which tells a word's translation from the words met beside it.
-Each term keeps its TRANSLATIONS_KEPT strongest partners per language. The
+Each term keeps its TRANSLATIONS_KEPT strongest partners per language; a language pair whose aligned passages
+an add or remove left as they were keeps the translations mined before (its digest says so). The
 vocabulary of every language is kept too, with the name key of each term (indexer.analysis.names),
 so a name the aligned text never holds can still meet its spelling in another script.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -21,10 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
+from indexer.align import model1
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
 from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
 from indexer.align.store import STORE
@@ -63,7 +65,9 @@ _SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TABLE translations (src_lang TEXT, src_term TEXT, tgt_lang TEXT, targets TEXT);
-CREATE TABLE language_pairs (src_lang TEXT, tgt_lang TEXT, aligned INTEGER, PRIMARY KEY (src_lang, tgt_lang));
+CREATE TABLE language_pairs (
+    src_lang TEXT, tgt_lang TEXT, aligned INTEGER, translations INTEGER, digest TEXT, PRIMARY KEY (src_lang, tgt_lang)
+);
 CREATE TABLE vocabulary (lang TEXT, term TEXT, name_key TEXT, loose_key TEXT, passages INTEGER);
 CREATE TABLE readings (hangul TEXT, lang TEXT, term TEXT);
 """
@@ -74,6 +78,8 @@ CREATE INDEX vocabulary_loose_key ON vocabulary (lang, loose_key);
 CREATE INDEX readings_hangul ON readings (hangul);
 """
 _FIELD, _ITEM = "\x1f", "\x1e"  # ASCII unit and record separators: no term holds one
+# What mined a language pair's translations, in its digest: a release that mines otherwise never reuses them.
+_MINED_BY = b"".join(Path(module).read_bytes() for module in (__file__, model1.__file__)) + np.__version__.encode()
 # A stored weight's text by its steps of 10**-WEIGHT_DIGITS (as str() writes the rounded float), made once.
 _WEIGHT_TEXTS = [f"{_FIELD}{step / 10**WEIGHT_DIGITS}" for step in range(10**WEIGHT_DIGITS + 1)]
 # The sort key's bit fields: pairs shared below _WEIGHT_SHIFT (under 16M), weight steps up to _TERM_SHIFT, then the
@@ -83,9 +89,12 @@ _WEIGHT_SHIFT, _TERM_SHIFT = 24, 40
 
 @dataclass(frozen=True)
 class LexiconStats:
-    """What a mining run made: aligned passage pairs read, translations and vocabulary kept, and its cost."""
+    """What a mining run made: aligned passage pairs read, language pairs (and how many were kept as mined before),
+    translations and vocabulary kept, and its cost."""
 
     aligned_pairs: int
+    language_pairs: int
+    reused_language_pairs: int
     translations: int
     vocabulary: int
     bytes: int
@@ -103,20 +112,24 @@ def mine_lexicon(generation: Path) -> LexiconStats:
         pairs = _aligned_pairs(source, langs)
     finally:
         source.close()
-    target = generation / LEXICON
-    target.unlink(missing_ok=True)
+    target, earlier = generation / LEXICON, generation / (LEXICON + ".earlier")
+    if target.exists():  # a copied generation's (add, remove): the pairs left unchanged are taken from it
+        target.replace(earlier)
     db = sqlite3.connect(target)
     try:
         db.executescript(_SCHEMA)
         for lang, vocabulary in sorted(vocabularies.items()):
             vocabulary.store(db, lang)
-        translations = _store_pairs(db, vocabularies, pairs)
+        translations, reused = _store_pairs(db, vocabularies, pairs, _earlier_digests(db, earlier))
         db.executescript(_INDEXES)
         db.commit()
     finally:
         db.close()
+        earlier.unlink(missing_ok=True)
     return LexiconStats(
         sum(map(len, pairs.values())),
+        len(pairs),
+        reused,
         translations,
         sum(len(vocabulary.terms) for vocabulary in vocabularies.values()),
         target.stat().st_size,
@@ -124,19 +137,73 @@ def mine_lexicon(generation: Path) -> LexiconStats:
     )
 
 
-def _store_pairs(db: sqlite3.Connection, vocabularies: dict, pairs: dict[tuple[str, str], list[tuple]]) -> int:
-    """Mine every language pair, MINING_THREADS at a time, and store what each found in the order of the pairs
-    (the file one thread would write); return the translations stored."""
-    translations = 0
+def _store_pairs(
+    db: sqlite3.Connection, vocabularies: dict, pairs: dict[tuple[str, str], list[tuple]], earlier: dict[tuple, str]
+) -> tuple[int, int]:
+    """Copy the language pairs whose digest the `earlier` lexicon holds from it; mine the others, MINING_THREADS at
+    a time, and store them in the order of the pairs. Return the translations stored, and the pairs copied."""
+    passages = {
+        languages: _pair_passages(vocabularies, languages, linked) for languages, linked in sorted(pairs.items())
+    }
+    digests = {languages: _digest(vocabularies, languages, *sides) for languages, sides in passages.items()}
+    fresh = [languages for languages in passages if earlier.get(languages) != digests[languages]]
+    translations = _copy_pairs(db, [languages for languages in passages if languages not in fresh])
     with ThreadPoolExecutor(MINING_THREADS) as pool:
-        for pair in pool.map(lambda item: _mine_pair(vocabularies, *item), sorted(pairs.items())):
-            (one, other), aligned = pair.languages, pair.aligned
+        mined = pool.map(lambda languages: _mine_pair(vocabularies, languages, *passages[languages]), fresh)
+        for (one, other), (rows, (forward, backward)) in zip(fresh, mined, strict=True):
+            aligned, digest = len(passages[one, other][0]), digests[one, other]
             db.execute(
-                "INSERT INTO language_pairs VALUES (?, ?, ?), (?, ?, ?)", (one, other, aligned, other, one, aligned)
+                "INSERT INTO language_pairs VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)",
+                (one, other, aligned, forward, digest, other, one, aligned, backward, digest),
             )
-            db.executemany("INSERT INTO translations VALUES (?, ?, ?, ?)", pair.rows)
-            translations += pair.translations
+            db.executemany("INSERT INTO translations VALUES (?, ?, ?, ?)", rows)
+            translations += forward + backward
+    return translations, len(passages) - len(fresh)
+
+
+def _earlier_digests(db: sqlite3.Connection, earlier: Path) -> dict[tuple[str, str], str]:
+    """The digest of each language pair of the lexicon being replaced, attached to `db` as `earlier`; none when
+    there is none, it was mined before digests were kept, or it cannot be read (every pair is mined again)."""
+    if not earlier.exists():
+        return {}
+    try:
+        db.execute("ATTACH DATABASE ? AS earlier", (str(earlier),))
+        rows = db.execute("SELECT src_lang, tgt_lang, digest FROM earlier.language_pairs WHERE src_lang < tgt_lang")
+        return {(one, other): digest for one, other, digest in rows if digest}
+    except sqlite3.DatabaseError as error:  # no digest column, or not a lexicon at all
+        _log.warning("the earlier lexicon %s cannot be reused (%s): every language pair is mined again", earlier, error)
+        return {}
+
+
+def _copy_pairs(db: sqlite3.Connection, reused: list[tuple[str, str]]) -> int:
+    """Copy the `reused` language pairs' rows, both ways, from the earlier lexicon in one pass over it; return the
+    translations they hold."""
+    if not reused:
+        return 0
+    db.execute("CREATE TEMP TABLE reused (src_lang TEXT, tgt_lang TEXT, PRIMARY KEY (src_lang, tgt_lang))")
+    db.executemany(
+        "INSERT INTO reused VALUES (?, ?)", [way for one, other in reused for way in ((one, other), (other, one))]
+    )
+    db.execute("INSERT INTO translations SELECT * FROM earlier.translations WHERE (src_lang, tgt_lang) IN reused")
+    db.execute("INSERT INTO language_pairs SELECT * FROM earlier.language_pairs WHERE (src_lang, tgt_lang) IN reused")
+    (translations,) = db.execute(
+        "SELECT sum(translations) FROM earlier.language_pairs WHERE (src_lang, tgt_lang) IN reused"
+    ).fetchone()
+    db.execute("DROP TABLE reused")
     return translations
+
+
+def _digest(vocabularies: dict, languages: tuple[str, str], lefts: list, rights: list) -> str:
+    """What a language pair's translations are mined from, digested: the mining code, its passages' term numbers,
+    and the terms numbered up to the highest they hold (a term added after them leaves it unchanged)."""
+    digest = hashlib.blake2b(_MINED_BY, digest_size=16)
+    for lang, sides in zip(languages, (lefts, rights), strict=True):
+        numbers = np.concatenate([*sides, _EMPTY])
+        digest.update(np.array([len(side) for side in sides], np.int64).tobytes())
+        digest.update(numbers.tobytes())
+        terms = vocabularies[lang].terms[: int(numbers.max(initial=-1)) + 1]
+        digest.update(_FIELD.join(terms).encode() + _ITEM.encode())
+    return digest.hexdigest()
 
 
 _EMPTY = np.zeros(0, np.int64)
@@ -211,26 +278,23 @@ def _aligned_pairs(db: sqlite3.Connection, langs: dict[str, str]) -> dict[tuple[
     return {key: sorted(found) for key, found in pairs.items()}
 
 
-class _MinedPair(NamedTuple):
-    """What mining one language pair found: the passage pairs it used, and both directions' rows of translations."""
-
-    languages: tuple[str, str]
-    aligned: int
-    rows: list[tuple]
-    translations: int
-
-
-def _mine_pair(vocabularies: dict[str, _Vocabulary], languages: tuple[str, str], linked: list[tuple]) -> _MinedPair:
-    """Mine one language pair from its aligned passages: each direction's best translations."""
-    (one_lang, other_lang) = languages
-    ones, others = vocabularies[one_lang], vocabularies[other_lang]
+def _pair_passages(vocabularies: dict, languages: tuple[str, str], linked: list[tuple]):
+    """The content terms of a language pair's aligned passages, (lefts, rights) pair by pair, where both hold some."""
+    ones, others = vocabularies[languages[0]], vocabularies[languages[1]]
     lefts = [ones.passages.get(a, _EMPTY) for a, _ in linked]
     rights = [others.passages.get(b, _EMPTY) for _, b in linked]
     usable = [i for i, (left, right) in enumerate(zip(lefts, rights, strict=True)) if left.size and right.size]
-    if not usable:
-        return _MinedPair(languages, 0, [], 0)
+    return [lefts[i] for i in usable], [rights[i] for i in usable]
+
+
+def _mine_pair(vocabularies: dict[str, _Vocabulary], languages: tuple[str, str], lefts: list, rights: list):
+    """Mine one language pair from its aligned passages: each direction's rows of best translations, and how many
+    translations each direction holds."""
+    if not lefts:
+        return [], (0, 0)
+    (one_lang, other_lang) = languages
+    ones, others = vocabularies[one_lang], vocabularies[other_lang]
     width = len(others.number)
-    lefts, rights = [lefts[i] for i in usable], [rights[i] for i in usable]
     found, both = _co_occurrences(lefts, rights, width)
     left, right = found // width, found % width
     left_df = np.bincount(np.concatenate(lefts), minlength=len(ones.number))
@@ -239,7 +303,7 @@ def _mine_pair(vocabularies: dict[str, _Vocabulary], languages: tuple[str, str],
     telling = (dice >= MIN_DICE) & ((both >= MIN_SHARED_PAIRS) | (dice >= MIN_DICE_MET_ONCE))
     found, left, right, dice, both = found[telling], left[telling], right[telling], dice[telling], both[telling]
     forward, backward = model1_weights(lefts, rights, width, found, dice)
-    rows, translations = [], 0
+    rows, translations = [], []
     for source, target, weight in (
         ((one_lang, ones, left), (other_lang, others, right), forward),
         ((other_lang, others, right), (one_lang, ones, left), backward),
@@ -247,8 +311,8 @@ def _mine_pair(vocabularies: dict[str, _Vocabulary], languages: tuple[str, str],
         weight = np.round(weight, WEIGHT_DIGITS)
         kept = _strongest(source[2], weight, both)
         rows += _direction_rows(source, target, weight, kept)
-        translations += len(kept)
-    return _MinedPair(languages, len(usable), rows, translations)
+        translations.append(len(kept))
+    return rows, tuple(translations)
 
 
 def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: int) -> tuple[np.ndarray, np.ndarray]:
