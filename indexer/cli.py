@@ -28,12 +28,18 @@ from indexer import (
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; exit status 1 with a one-line reason when the index directory is unusable."""
+    """Run one command; exit status 1 with a one-line reason when the index directory is unusable, or quietly when
+    the output's reader went away (`| head -1`: a traceback there told the reader nothing)."""
     args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return status
     except (IndexDirError, UnknownLanguage, UnpairedSurrogate) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's own flush must not fail again
         return 1
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from .conftest import DATA, run_cli
+from .conftest import DATA, ROOT, run_cli
 
 SEED_KO = "001_e7969bfd07bd7312"
 SEED_BN = "000_aaa99257ef590384"
@@ -89,3 +92,17 @@ def test_build_with_the_whoosh_standard_analysis_baseline(tmp_path):
     run_cli("build", "--jobs", "2", "--analysis", "whoosh-standard", "--index-dir", str(index_dir), str(DATA / "jsonl"))
     data = json.loads(run_cli("search", "--index-dir", str(index_dir), "--json", "library").stdout)
     assert data["hits"] and data["hits"][0]["doc_id"] == "jl-en-1"
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "--json", "library"]])
+def test_output_read_by_a_reader_that_stopped_ends_quietly(small_index, command):
+    """`python -m indexer ... | head -1`: the reader is gone before the command writes; no traceback follows."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run([sys.executable, "-m", "indexer", *command, "--index-dir", str(small_index)],
+                              stdout=writer, stderr=subprocess.PIPE, cwd=ROOT, text=True, timeout=120)  # fmt: skip
+    finally:
+        os.close(writer)
+    assert done.returncode == 1
+    assert done.stderr == ""
