@@ -327,6 +327,18 @@ def test_an_add_mines_again_only_the_language_pairs_it_changed(tmp_path):
     assert added.translations == len([item for row in after_story for item in row[3].split("\x1e")])
 
 
+def test_an_add_to_an_index_mined_before_digests_were_kept_mines_every_pair_again_quietly(tmp_path, caplog):
+    index_dir = tmp_path / "index"
+    build_index(index_dir, [CORPUS / "articles.jsonl"])
+    with sqlite3.connect(served_generation(index_dir) / "lexicon.sqlite") as db:
+        db.execute("ALTER TABLE language_pairs DROP COLUMN digest")
+    article = tmp_path / "alone.jsonl"
+    article.write_text('{"id": "harbour-en", "lang": "en", "title": "Harbour", "paragraphs": ["It opened."]}\n')
+    assert add_articles(index_dir, [article]).lexicon.reused_language_pairs == 0
+    assert add_articles(index_dir, [article]).lexicon.reused_language_pairs == 3  # its digests are kept now
+    assert "cannot be reused" not in caplog.text
+
+
 def test_an_add_to_an_index_whose_lexicon_is_damaged_mines_every_pair_again(crosslang_dir, tmp_path, caplog):
     index_dir = tmp_path / "index"
     shutil.copytree(crosslang_dir, index_dir)

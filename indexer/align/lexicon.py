@@ -168,9 +168,11 @@ def _earlier_digests(db: sqlite3.Connection, earlier: Path) -> dict[tuple[str, s
         return {}
     try:
         db.execute("ATTACH DATABASE ? AS earlier", (str(earlier),))
+        if "digest" not in {column for _, column, *_ in db.execute("PRAGMA earlier.table_info(language_pairs)")}:
+            return {}
         rows = db.execute("SELECT src_lang, tgt_lang, digest FROM earlier.language_pairs WHERE src_lang < tgt_lang")
         return {(one, other): digest for one, other, digest in rows if digest}
-    except sqlite3.DatabaseError as error:  # no digest column, or not a lexicon at all
+    except sqlite3.DatabaseError as error:  # not a lexicon at all
         _log.warning("the earlier lexicon %s cannot be reused (%s): every language pair is mined again", earlier, error)
         return {}
 
