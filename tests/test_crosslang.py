@@ -288,9 +288,10 @@ def test_the_lexicon_follows_articles_added_and_removed(tmp_path):
     assert mango_translations() == []
 
 
-def test_an_add_mines_again_only_the_language_pairs_it_changed(tmp_path):
-    """An article added alone keeps every pair's translations; a Bengali-Korean story re-mines that pair alone. Each
-    time the lexicon holds what mining the whole generation again gives, translation for translation."""
+def test_an_add_or_remove_mines_again_only_the_language_pairs_it_changed(tmp_path):
+    """An article added alone keeps every pair's translations; a Bengali-Korean story added or removed re-mines
+    that pair alone. Each time the lexicon holds what mining the whole generation again gives, translation for
+    translation."""
     index_dir = tmp_path / "index"
     build_index(index_dir, [CORPUS / "articles.jsonl"])
     alone, story = tmp_path / "alone.jsonl", tmp_path / "market.jsonl"
@@ -325,6 +326,9 @@ def test_an_add_mines_again_only_the_language_pairs_it_changed(tmp_path):
     assert after_story == mined_again(tmp_path / "after-story")
     assert "망고" in [term for term, _ in LexiconReader(served_generation(index_dir)).translations("bn", "আম", "ko")]
     assert added.translations == len([item for row in after_story for item in row[3].split("\x1e")])
+    removed = remove_articles(index_dir, ["market-bn", "market-ko"]).lexicon
+    assert removed.reused_language_pairs == 2
+    assert translations(served_generation(index_dir)) == mined_again(tmp_path / "after-remove")
 
 
 def test_an_add_to_an_index_mined_before_digests_were_kept_mines_every_pair_again_quietly(tmp_path, caplog):
