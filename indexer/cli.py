@@ -133,6 +133,7 @@ def _remove(args) -> int:
     print(f"removed {len(report.removed)} article(s)")
     for doc_id in report.not_found:
         print(f"not found: {doc_id}")
+    _print_lexicon(report)
     _print_languages(report.languages)
     return 0
 
@@ -140,20 +141,26 @@ def _remove(args) -> int:
 def _print_report(report: WriteReport, verb: str) -> None:
     total = sum(report.written.values())
     print(f"{verb} {total} article(s) in {report.seconds:.1f} s (generation {report.generation})")
-    if report.lexicon:
-        mined = report.lexicon
-        kept = (
-            f" ({mined.reused_language_pairs} of {mined.language_pairs} language pairs unchanged)"
-            if mined.reused_language_pairs
-            else ""
-        )
-        print(f"lexicon: {mined.translations:,} translations from {mined.aligned_pairs:,} aligned passage pairs{kept}, "
-              f"{mined.bytes / 1e6:.1f} MB, {mined.seconds:.1f} s")  # fmt: skip
+    _print_lexicon(report)
     _print_languages(report.languages)
     if report.problems:
         print(f"skipped {len(report.problems)} input(s):")
         for problem in report.problems:
             print(f"  {problem}")
+
+
+def _print_lexicon(report: WriteReport) -> None:
+    """What mining the lexicon made, when the write mined it."""
+    mined = report.lexicon
+    if not mined:
+        return
+    kept = (
+        f" ({mined.reused_language_pairs} of {mined.language_pairs} language pairs unchanged)"
+        if mined.reused_language_pairs
+        else ""
+    )
+    print(f"lexicon: {mined.translations:,} translations from {mined.aligned_pairs:,} aligned passage pairs{kept}, "
+          f"{mined.bytes / 1e6:.1f} MB, {mined.seconds:.1f} s")  # fmt: skip
 
 
 def _print_languages(languages: dict[str, dict[str, int]]) -> None:

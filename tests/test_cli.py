@@ -84,6 +84,7 @@ def test_add_then_remove_change_what_search_finds(small_index, tmp_path):
     assert [hit["doc_id"] for hit in found["hits"]] == ["zebra-1"]
     removed = run_cli("remove", "--index-dir", str(index_dir), "zebra-1", "no-such-id").stdout
     assert removed.startswith("removed 1 article(s)") and "not found: no-such-id" in removed
+    assert re.search(r"^lexicon: [\d,]+ translations .*\((\d+) of \1 language pairs unchanged\)", removed, re.M)
     assert json.loads(run_cli("search", "--index-dir", str(index_dir), "--json", "zebra").stdout)["hits"] == []
 
 
