@@ -291,7 +291,7 @@ def test_the_lexicon_follows_articles_added_and_removed(tmp_path):
 def test_an_add_or_remove_mines_again_only_the_language_pairs_it_changed(tmp_path):
     """An article added alone keeps every pair's translations; a Bengali-Korean story added or removed re-mines
     that pair alone. Each time the lexicon holds what mining the whole generation again gives, translation for
-    translation."""
+    translation and name key for name key."""
     index_dir = tmp_path / "index"
     build_index(index_dir, [CORPUS / "articles.jsonl"])
     alone, story = tmp_path / "alone.jsonl", tmp_path / "market.jsonl"
@@ -309,7 +309,17 @@ def test_an_add_or_remove_mines_again_only_the_language_pairs_it_changed(tmp_pat
 
     def translations(generation):
         with sqlite3.connect(generation / "lexicon.sqlite") as db:
+            assert sorted(db.execute("SELECT * FROM vocabulary")) == vocabulary_mined_again(generation)
             return sorted(db.execute("SELECT * FROM translations"))
+
+    def vocabulary_mined_again(generation):
+        folder = tmp_path / "vocabulary-mined-again"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(generation, folder)
+        (folder / "lexicon.sqlite").unlink()
+        mine_lexicon(folder)
+        with sqlite3.connect(folder / "lexicon.sqlite") as db:
+            return sorted(db.execute("SELECT * FROM vocabulary"))
 
     def mined_again(folder):
         shutil.copytree(served_generation(index_dir), folder)
@@ -341,6 +351,26 @@ def test_an_add_to_an_index_mined_before_digests_were_kept_mines_every_pair_agai
     assert add_articles(index_dir, [article]).lexicon.reused_language_pairs == 0
     assert add_articles(index_dir, [article]).lexicon.reused_language_pairs == 3  # its digests are kept now
     assert "cannot be reused" not in caplog.text
+
+
+def test_name_keys_made_by_other_code_are_made_again(tmp_path):
+    """An earlier lexicon's name keys are kept only when the same code made them: keys marked as another's are
+    all made again (here they were spoiled, so keeping them would show)."""
+    index_dir = tmp_path / "index"
+    build_index(index_dir, [CORPUS / "articles.jsonl"])
+    lexicon = served_generation(index_dir) / "lexicon.sqlite"
+    with sqlite3.connect(lexicon) as db:
+        right = sorted(db.execute("SELECT lang, term, name_key, loose_key FROM vocabulary"))
+        db.execute("UPDATE vocabulary SET name_key = 'spoiled', loose_key = 'spoiled'")
+        db.execute("UPDATE made_by SET digest = 'an older release'")
+    article = tmp_path / "alone.jsonl"
+    article.write_text('{"id": "harbour-en", "lang": "en", "title": "Harbour", "paragraphs": ["It opened."]}\n')
+    add_articles(index_dir, [article])
+    with sqlite3.connect(served_generation(index_dir) / "lexicon.sqlite") as db:
+        now = sorted(db.execute("SELECT lang, term, name_key, loose_key FROM vocabulary"))
+    known = {(lang, term) for lang, term, _, _ in right}
+    assert [row for row in now if (row[0], row[1]) in known] == right
+    assert not [row for row in now if "spoiled" in row]
 
 
 def test_an_add_to_an_index_whose_lexicon_is_damaged_mines_every_pair_again(crosslang_dir, tmp_path, caplog):

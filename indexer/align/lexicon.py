@@ -6,7 +6,8 @@ turning up on the two sides of the same pairs may translate each other: those wh
 coefficient, 2·both / (pairs with one + pairs with the other), is telling are weighted by IBM
 Model 1 (indexer.align.model1), which tells a word's translation from the words met beside it.
 Each term keeps its TRANSLATIONS_KEPT strongest partners per language; a language pair whose aligned passages
-an add or remove left as they were keeps the translations mined before (its digest says so). The
+an add or remove left as they were keeps the translations mined before (its digest says so), and a term keeps its
+name key. The
 vocabulary of every language is kept too, with the name key of each term (indexer.analysis.names),
 so a name the aligned text never holds can still meet its spelling in another script.
 """
@@ -24,12 +25,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import icu
 import numpy as np
 
+from indexer import languages
 from indexer.align import model1
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
 from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
 from indexer.align.store import STORE
+from indexer.analysis import names
 from indexer.analysis.hanja import hangul_readings
 from indexer.analysis.names import loose_name_key, name_key
 from indexer.analysis.stopwords import stop_words
@@ -70,6 +74,7 @@ CREATE TABLE language_pairs (
 );
 CREATE TABLE vocabulary (lang TEXT, term TEXT, name_key TEXT, loose_key TEXT, passages INTEGER);
 CREATE TABLE readings (hangul TEXT, lang TEXT, term TEXT);
+CREATE TABLE made_by (part TEXT PRIMARY KEY, digest TEXT);
 """
 _INDEXES = """
 CREATE INDEX translations_source ON translations (src_lang, src_term, tgt_lang);
@@ -80,6 +85,11 @@ CREATE INDEX readings_hangul ON readings (hangul);
 _FIELD, _ITEM = "\x1f", "\x1e"  # ASCII unit and record separators: no term holds one
 # What mined a language pair's translations, in its digest: a release that mines otherwise never reuses them.
 _MINED_BY = b"".join(Path(module).read_bytes() for module in (__file__, model1.__file__)) + np.__version__.encode()
+# What made the vocabulary's name keys: an earlier lexicon's are kept only when the same code and ICU made them.
+_NAME_KEYS_BY = hashlib.blake2b(
+    b"".join(Path(module).read_bytes() for module in (names.__file__, languages.__file__)) + icu.ICU_VERSION.encode(),
+    digest_size=16,
+).hexdigest()
 # A stored weight's text by its steps of 10**-WEIGHT_DIGITS (as str() writes the rounded float), made once.
 _WEIGHT_TEXTS = [f"{_FIELD}{step / 10**WEIGHT_DIGITS}" for step in range(10**WEIGHT_DIGITS + 1)]
 # The sort key's bit fields: pairs shared below _WEIGHT_SHIFT (under 16M), weight steps up to _TERM_SHIFT, then the
@@ -118,9 +128,11 @@ def mine_lexicon(generation: Path) -> LexiconStats:
     db = sqlite3.connect(target)
     try:
         db.executescript(_SCHEMA)
+        reusable = _attached(db, earlier)
+        db.execute("INSERT INTO made_by VALUES ('name keys', ?)", (_NAME_KEYS_BY,))
         for lang, vocabulary in sorted(vocabularies.items()):
-            vocabulary.store(db, lang)
-        translations, reused = _store_pairs(db, vocabularies, pairs, _earlier_digests(db, earlier))
+            vocabulary.store(db, lang, _earlier_name_keys(db, lang) if reusable else {})
+        translations, reused = _store_pairs(db, vocabularies, pairs, _earlier_digests(db) if reusable else {})
         db.executescript(_INDEXES)
         db.commit()
     finally:
@@ -161,20 +173,42 @@ def _store_pairs(
     return translations, len(passages) - len(fresh)
 
 
-def _earlier_digests(db: sqlite3.Connection, earlier: Path) -> dict[tuple[str, str], str]:
-    """The digest of each language pair of the lexicon being replaced, attached to `db` as `earlier`; none when
-    there is none, it was mined before digests were kept, or it cannot be read (every pair is mined again)."""
+def _attached(db: sqlite3.Connection, earlier: Path) -> bool:
+    """Whether the lexicon being replaced is there and readable, attached to `db` as `earlier` (what it holds that
+    is still true is kept); a file that is not a lexicon is logged, and everything is mined again."""
     if not earlier.exists():
-        return {}
+        return False
     try:
         db.execute("ATTACH DATABASE ? AS earlier", (str(earlier),))
-        if "digest" not in {column for _, column, *_ in db.execute("PRAGMA earlier.table_info(language_pairs)")}:
-            return {}
-        rows = db.execute("SELECT src_lang, tgt_lang, digest FROM earlier.language_pairs WHERE src_lang < tgt_lang")
-        return {(one, other): digest for one, other, digest in rows if digest}
-    except sqlite3.DatabaseError as error:  # not a lexicon at all
+        db.execute("SELECT count(*) FROM earlier.sqlite_master").fetchone()
+        return True
+    except sqlite3.DatabaseError as error:
         _log.warning("the earlier lexicon %s cannot be reused (%s): every language pair is mined again", earlier, error)
+        return False
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    """The columns of one of the earlier lexicon's tables (none: it has no such table)."""
+    return {column for _, column, *_ in db.execute(f"PRAGMA earlier.table_info({table})")}
+
+
+def _earlier_digests(db: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """The digest of each language pair of the earlier lexicon; none from one mined before digests were kept."""
+    if "digest" not in _columns(db, "language_pairs"):
         return {}
+    rows = db.execute("SELECT src_lang, tgt_lang, digest FROM earlier.language_pairs WHERE src_lang < tgt_lang")
+    return {(one, other): digest for one, other, digest in rows if digest}
+
+
+def _earlier_name_keys(db: sqlite3.Connection, lang: str) -> dict[str, tuple[str, str]]:
+    """One language's name keys (and loose keys) by term in the earlier lexicon, when what made them made these."""
+    if not _columns(db, "made_by"):
+        return {}
+    made = db.execute("SELECT digest FROM earlier.made_by WHERE part = 'name keys'").fetchone()
+    if made is None or made[0] != _NAME_KEYS_BY:
+        return {}
+    rows = db.execute("SELECT term, name_key, loose_key FROM earlier.vocabulary WHERE lang = ?", (lang,))
+    return {term: (key, loose) for term, key, loose in rows}
 
 
 def _copy_pairs(db: sqlite3.Connection, reused: list[tuple[str, str]]) -> int:
@@ -237,17 +271,23 @@ class _Vocabulary:
         content = [number for term, number in zip(terms, numbers, strict=True) if term not in self._stops]
         self.passages[passage] = np.array(content, dtype=np.int64)
 
-    def store(self, db: sqlite3.Connection, lang: str) -> None:
-        """Keep every term, with how many passages hold it and its name key (for names across scripts), and the
-        Hangul readings of those written in Han characters (for Korean words across scripts)."""
+    def store(self, db: sqlite3.Connection, lang: str, known: dict[str, tuple[str, str]]) -> None:
+        """Keep every term, with how many passages hold it and its name key (for names across scripts; the `known`
+        ones as they were), and the Hangul readings of those written in Han characters (for Korean words across
+        scripts)."""
         counts = np.bincount(np.concatenate([*self._held, _EMPTY]), minlength=len(self.number))
         rows = []
         for term, count in zip(self.number, counts.tolist(), strict=True):
-            key = name_key(term)
-            rows.append((lang, term, key, loose_name_key(key), count))
+            key, loose = known.get(term) or _name_keys(term)
+            rows.append((lang, term, key, loose, count))
         db.executemany("INSERT INTO vocabulary VALUES (?, ?, ?, ?, ?)", rows)
         readings = [(reading, lang, term) for term in self.number for reading in hangul_readings(term)]
         db.executemany("INSERT INTO readings VALUES (?, ?, ?)", readings)
+
+
+def _name_keys(term: str) -> tuple[str, str]:
+    key = name_key(term)
+    return key, loose_name_key(key)
 
 
 def _vocabularies(db: sqlite3.Connection, langs: dict[str, str]) -> dict[str, _Vocabulary]:
