@@ -28,7 +28,7 @@ from pathlib import Path
 import icu
 import numpy as np
 
-from indexer import languages
+import indexer.languages as languages
 from indexer.align import model1
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
 from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
