@@ -15,6 +15,7 @@ so a name the aligned text never holds can still meet its spelling in another sc
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import sqlite3
@@ -28,12 +29,9 @@ from pathlib import Path
 import icu
 import numpy as np
 
-import indexer.languages as languages
-from indexer.align import model1
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
 from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
 from indexer.align.store import STORE
-from indexer.analysis import names
 from indexer.analysis.hanja import hangul_readings
 from indexer.analysis.names import loose_name_key, name_key
 from indexer.analysis.stopwords import stop_words
@@ -83,18 +81,25 @@ CREATE INDEX vocabulary_loose_key ON vocabulary (lang, loose_key);
 CREATE INDEX readings_hangul ON readings (hangul);
 """
 _FIELD, _ITEM = "\x1f", "\x1e"  # ASCII unit and record separators: no term holds one
-# What mined a language pair's translations, in its digest: a release that mines otherwise never reuses them.
-_MINED_BY = b"".join(Path(module).read_bytes() for module in (__file__, model1.__file__)) + np.__version__.encode()
-# What made the vocabulary's name keys: an earlier lexicon's are kept only when the same code and ICU made them.
-_NAME_KEYS_BY = hashlib.blake2b(
-    b"".join(Path(module).read_bytes() for module in (names.__file__, languages.__file__)) + icu.ICU_VERSION.encode(),
-    digest_size=16,
-).hexdigest()
+# What makes each part of a lexicon that an add or remove may keep: the modules' code, and the library whose output
+# it holds. The made_by table names it, and an earlier lexicon's part is kept only when the same made it.
+_MAKERS = {
+    "translations": (("indexer.align.lexicon", "indexer.align.model1"), np.__version__),
+    "name keys": (("indexer.analysis.names", "indexer.languages"), icu.ICU_VERSION),
+}
 # A stored weight's text by its steps of 10**-WEIGHT_DIGITS (as str() writes the rounded float), made once.
 _WEIGHT_TEXTS = [f"{_FIELD}{step / 10**WEIGHT_DIGITS}" for step in range(10**WEIGHT_DIGITS + 1)]
 # The sort key's bit fields: pairs shared below _WEIGHT_SHIFT (under 16M), weight steps up to _TERM_SHIFT, then the
 # source term's number (under 8M terms a language).
 _WEIGHT_SHIFT, _TERM_SHIFT = 24, 40
+
+
+def _made_by(modules: tuple[str, ...], version: str) -> str:
+    code = b"".join(Path(importlib.util.find_spec(module).origin).read_bytes() for module in modules)
+    return hashlib.blake2b(code + version.encode(), digest_size=16).hexdigest()
+
+
+_MADE_BY = {part: _made_by(*maker) for part, maker in _MAKERS.items()}
 
 
 @dataclass(frozen=True)
@@ -128,11 +133,13 @@ def mine_lexicon(generation: Path) -> LexiconStats:
     db = sqlite3.connect(target)
     try:
         db.executescript(_SCHEMA)
-        reusable = _attached(db, earlier)
-        db.execute("INSERT INTO made_by VALUES ('name keys', ?)", (_NAME_KEYS_BY,))
+        kept = _parts_made_alike(db, earlier)
+        db.executemany("INSERT INTO made_by VALUES (?, ?)", _MADE_BY.items())
         for lang, vocabulary in sorted(vocabularies.items()):
-            vocabulary.store(db, lang, _earlier_name_keys(db, lang) if reusable else {})
-        translations, reused = _store_pairs(db, vocabularies, pairs, _earlier_digests(db) if reusable else {})
+            vocabulary.store(db, lang, _earlier_name_keys(db, lang) if "name keys" in kept else {})
+        translations, reused = _store_pairs(
+            db, vocabularies, pairs, _earlier_digests(db) if "translations" in kept else {}
+        )
         db.executescript(_INDEXES)
         db.commit()
     finally:
@@ -152,16 +159,15 @@ def mine_lexicon(generation: Path) -> LexiconStats:
 def _store_pairs(
     db: sqlite3.Connection, vocabularies: dict, pairs: dict[tuple[str, str], list[tuple]], earlier: dict[tuple, str]
 ) -> tuple[int, int]:
-    """Copy the language pairs whose digest the `earlier` lexicon holds from it; mine the others, MINING_THREADS at
-    a time, and store them in the order of the pairs. Return the translations stored, and the pairs copied."""
-    passages = {
-        languages: _pair_passages(vocabularies, languages, linked) for languages, linked in sorted(pairs.items())
-    }
-    digests = {languages: _digest(vocabularies, languages, *sides) for languages, sides in passages.items()}
-    fresh = [languages for languages in passages if earlier.get(languages) != digests[languages]]
-    translations = _copy_pairs(db, [languages for languages in passages if languages not in fresh])
+    """Copy the language pairs whose digest the `earlier` lexicon holds from it; then mine the others,
+    MINING_THREADS at a time, and store them in the order of the pairs. Return the translations stored, and the
+    pairs copied."""
+    passages = {pair: _pair_passages(vocabularies, pair, linked) for pair, linked in sorted(pairs.items())}
+    digests = {pair: _digest(vocabularies, pair, *sides) for pair, sides in passages.items()}
+    fresh = [pair for pair in passages if earlier.get(pair) != digests[pair]]
+    translations = _copy_pairs(db, [pair for pair in passages if earlier.get(pair) == digests[pair]])
     with ThreadPoolExecutor(MINING_THREADS) as pool:
-        mined = pool.map(lambda languages: _mine_pair(vocabularies, languages, *passages[languages]), fresh)
+        mined = pool.map(lambda pair: _mine_pair(vocabularies, pair, *passages[pair]), fresh)
         for (one, other), (rows, (forward, backward)) in zip(fresh, mined, strict=True):
             aligned, digest = len(passages[one, other][0]), digests[one, other]
             db.execute(
@@ -173,40 +179,34 @@ def _store_pairs(
     return translations, len(passages) - len(fresh)
 
 
-def _attached(db: sqlite3.Connection, earlier: Path) -> bool:
-    """Whether the lexicon being replaced is there and readable, attached to `db` as `earlier` (what it holds that
-    is still true is kept); a file that is not a lexicon is logged, and everything is mined again."""
+def _parts_made_alike(db: sqlite3.Connection, earlier: Path) -> set[str]:
+    """The parts of the lexicon being replaced that what makes them now made (what they hold for unchanged input
+    is kept), attached to `db` as `earlier`: none when there is none, or it was mined before made_by was kept; a
+    file that is not a lexicon is logged, and everything is mined again."""
     if not earlier.exists():
-        return False
+        return set()
     try:
         db.execute("ATTACH DATABASE ? AS earlier", (str(earlier),))
-        db.execute("SELECT count(*) FROM earlier.sqlite_master").fetchone()
-        return True
+        if not db.execute("SELECT 1 FROM earlier.sqlite_master WHERE name = 'made_by'").fetchone():
+            return set()
+        return {
+            part
+            for part, digest in db.execute("SELECT part, digest FROM earlier.made_by")
+            if _MADE_BY.get(part) == digest
+        }
     except sqlite3.DatabaseError as error:
         _log.warning("the earlier lexicon %s cannot be reused (%s): every language pair is mined again", earlier, error)
-        return False
-
-
-def _columns(db: sqlite3.Connection, table: str) -> set[str]:
-    """The columns of one of the earlier lexicon's tables (none: it has no such table)."""
-    return {column for _, column, *_ in db.execute(f"PRAGMA earlier.table_info({table})")}
+        return set()
 
 
 def _earlier_digests(db: sqlite3.Connection) -> dict[tuple[str, str], str]:
-    """The digest of each language pair of the earlier lexicon; none from one mined before digests were kept."""
-    if "digest" not in _columns(db, "language_pairs"):
-        return {}
+    """The digest of each language pair of the earlier lexicon."""
     rows = db.execute("SELECT src_lang, tgt_lang, digest FROM earlier.language_pairs WHERE src_lang < tgt_lang")
-    return {(one, other): digest for one, other, digest in rows if digest}
+    return {(one, other): digest for one, other, digest in rows}
 
 
 def _earlier_name_keys(db: sqlite3.Connection, lang: str) -> dict[str, tuple[str, str]]:
-    """One language's name keys (and loose keys) by term in the earlier lexicon, when what made them made these."""
-    if not _columns(db, "made_by"):
-        return {}
-    made = db.execute("SELECT digest FROM earlier.made_by WHERE part = 'name keys'").fetchone()
-    if made is None or made[0] != _NAME_KEYS_BY:
-        return {}
+    """One language's name keys (and loose keys) by term in the earlier lexicon."""
     rows = db.execute("SELECT term, name_key, loose_key FROM earlier.vocabulary WHERE lang = ?", (lang,))
     return {term: (key, loose) for term, key, loose in rows}
 
@@ -230,9 +230,9 @@ def _copy_pairs(db: sqlite3.Connection, reused: list[tuple[str, str]]) -> int:
 
 
 def _digest(vocabularies: dict, languages: tuple[str, str], lefts: list, rights: list) -> str:
-    """What a language pair's translations are mined from, digested: the mining code, its passages' term numbers,
-    and the terms numbered up to the highest they hold (a term added after them leaves it unchanged)."""
-    digest = hashlib.blake2b(_MINED_BY, digest_size=16)
+    """What a language pair's translations are mined from, digested: its passages' term numbers, and the terms
+    numbered up to the highest they hold (a term added after them leaves it unchanged)."""
+    digest = hashlib.blake2b(digest_size=16)
     for lang, sides in zip(languages, (lefts, rights), strict=True):
         numbers = np.concatenate([*sides, _EMPTY])
         digest.update(np.array([len(side) for side in sides], np.int64).tobytes())
