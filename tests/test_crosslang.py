@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import numpy as np
 import pytest
 
 from indexer.align import lexicon as lexicon_module
+from indexer.align import model1 as model1_module
 from indexer.align.lexicon import LexiconReader, mine_lexicon
 from indexer.analysis.calendar import calendar_names
 from indexer.analysis.hanja import hangul_readings
@@ -249,20 +251,34 @@ def test_a_lexicon_mined_before_readings_were_kept_still_translates(crosslang_di
     assert "cannot be read" not in caplog.text
 
 
-def test_a_lexicon_too_large_for_the_quick_sort_key_mines_the_same_translations(crosslang_dir, tmp_path, monkeypatch):
-    """Past the sort key's bit fields (8M terms, 16M shared pairs) the strongest translations are sorted by a
-    lexsort: forced here by shrinking the field for shared pairs, the lexicon mined is row for row the same."""
+# Each mining shortcut, and the way taken past it: a corpus large enough to take that way is too large for a test.
+MINED_ANOTHER_WAY = {
+    # past the sort key's bit fields (8M terms, 16M shared pairs), the strongest translations sorted by a lexsort
+    "lexsort": [(lexicon_module, "_WEIGHT_SHIFT", 0)],  # any pair shared once or more overflows it
+    # past 2^31 cells of a language pair's table, int64 cell codes
+    "int64 codes": [(lexicon_module, "code_type", lambda height, width: np.int64)],
+    # past PAIRS_PER_STEP aligned passage pairs, the cross join counted step by step
+    "many steps": [(lexicon_module, "PAIRS_PER_STEP", 3), (model1_module, "PAIRS_PER_STEP", 3)],
+}
+
+
+@pytest.mark.parametrize("way", list(MINED_ANOTHER_WAY))
+def test_a_lexicon_mined_as_a_large_corpus_is_holds_the_same_translations(crosslang_dir, tmp_path, monkeypatch, way):
+    """A corpus past one of mining's shortcuts (MINED_ANOTHER_WAY) is mined another way: forced here, the
+    lexicon mined is row for row the same."""
     generation = served_generation(crosslang_dir)
 
     def mined(folder):
         shutil.copytree(generation, folder)
-        mine_lexicon(folder)
+        (folder / "lexicon.sqlite").unlink()  # else its unchanged language pairs are copied, not mined
+        assert mine_lexicon(folder).reused_language_pairs == 0
         with sqlite3.connect(folder / "lexicon.sqlite") as db:
             return db.execute("SELECT * FROM translations ORDER BY 1, 2, 3").fetchall()
 
     quick = mined(tmp_path / "quick")
-    monkeypatch.setattr(lexicon_module, "_WEIGHT_SHIFT", 0)  # any pair shared once or more overflows it
-    assert quick and mined(tmp_path / "lexsorted") == quick
+    for module, name, value in MINED_ANOTHER_WAY[way]:
+        monkeypatch.setattr(module, name, value)
+    assert quick and mined(tmp_path / "another way") == quick
 
 
 def test_the_lexicon_follows_articles_added_and_removed(tmp_path):

@@ -30,7 +30,7 @@ import icu
 import numpy as np
 
 from indexer.align.keys import HEADLINE, TERM_SEPARATOR
-from indexer.align.model1 import PAIRS_PER_STEP, cross_join, model1_weights
+from indexer.align.model1 import PAIRS_PER_STEP, code_type, model1_weights, step_codes
 from indexer.align.store import STORE
 from indexer.analysis.hanja import hangul_readings
 from indexer.analysis.names import loose_name_key, name_key
@@ -337,7 +337,7 @@ def _mine_pair(vocabularies: dict[str, _Vocabulary], languages: tuple[str, str],
     (one_lang, other_lang) = languages
     ones, others = vocabularies[one_lang], vocabularies[other_lang]
     width = len(others.number)
-    found, both = _co_occurrences(lefts, rights, width)
+    found, both = _co_occurrences(lefts, rights, width, code_type(len(ones.number), width))
     left, right = found // width, found % width
     left_df = np.bincount(np.concatenate(lefts), minlength=len(ones.number))
     right_df = np.bincount(np.concatenate(rights), minlength=width)
@@ -357,19 +357,20 @@ def _mine_pair(vocabularies: dict[str, _Vocabulary], languages: tuple[str, str],
     return rows, tuple(translations)
 
 
-def _co_occurrences(lefts: list[np.ndarray], rights: list[np.ndarray], width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every (left term, right term) met in some passage pair, coded `left * width + right`, and in how many
-    pairs: counted PAIRS_PER_STEP pairs at a time, so the cross join's arrays stay small whatever the corpus
-    (all at once, a 300k-passage build peaked at 4.1 GB)."""
+def _co_occurrences(
+    lefts: list[np.ndarray], rights: list[np.ndarray], width: int, dtype: type
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left term, right term) met in some passage pair, coded `left * width + right` (of `dtype`), and in
+    how many pairs: counted PAIRS_PER_STEP pairs at a time, so the cross join's arrays stay small whatever the
+    corpus (all at once, a 300k-passage build peaked at 4.1 GB)."""
     codes, counts = [], []
     for start in range(0, len(lefts), PAIRS_PER_STEP):
         step_lefts, step_rights = lefts[start : start + PAIRS_PER_STEP], rights[start : start + PAIRS_PER_STEP]
-        left_at, right_at = cross_join(step_lefts, step_rights)
-        found, both = np.unique(
-            np.concatenate(step_lefts)[left_at] * width + np.concatenate(step_rights)[right_at], return_counts=True
-        )
+        found, both = np.unique(step_codes(step_lefts, step_rights, width, dtype)[0], return_counts=True)
         codes.append(found)
         counts.append(both)
+    if len(codes) == 1:  # one step's are already unique and sorted
+        return codes[0], counts[0]
     found, where = np.unique(np.concatenate(codes), return_inverse=True)
     return found, np.bincount(where, weights=np.concatenate(counts)).astype(np.int64)
 

@@ -26,16 +26,32 @@ _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: multiplying b
 
 def cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Every (left term, right term) of every passage pair, as positions into the concatenated `lefts` and
-    `rights`, without a Python loop per pair."""
-    left_sizes = np.array([len(a) for a in lefts])
-    right_sizes = np.array([len(b) for b in rights])
-    right_starts = np.cumsum(right_sizes) - right_sizes
-    pair_of_left = np.repeat(np.arange(len(lefts)), left_sizes)
+    `rights`, without a Python loop per pair; int32 positions while they fit (half the time of int64's)."""
+    left_sizes = np.array([len(a) for a in lefts], np.int64)
+    right_sizes = np.array([len(b) for b in rights], np.int64)
+    rows = int(left_sizes @ right_sizes)
+    index = np.int32 if max(rows, int(left_sizes.sum()), int(right_sizes.sum())) < 1 << 31 else np.int64
+    left_sizes, right_sizes = left_sizes.astype(index), right_sizes.astype(index)
+    right_starts = np.cumsum(right_sizes, dtype=index) - right_sizes
+    pair_of_left = np.repeat(np.arange(len(lefts), dtype=index), left_sizes)
     copies = right_sizes[pair_of_left]  # each left term meets every right term of its pair
-    left_at = np.repeat(np.arange(int(left_sizes.sum())), copies)
-    offsets = np.arange(len(left_at)) - np.repeat(np.cumsum(copies) - copies, copies)
+    left_at = np.repeat(np.arange(int(left_sizes.sum()), dtype=index), copies)
+    offsets = np.arange(rows, dtype=index) - np.repeat(np.cumsum(copies, dtype=index) - copies, copies)
     right_at = np.repeat(right_starts[pair_of_left], copies) + offsets
     return left_at, right_at
+
+
+def code_type(height: int, width: int) -> type:
+    """The integer type of the cell codes `left * width + right` of a height × width table: int32 where every code
+    fits, whose sorts and searches take half the time of int64's (most of mining), else int64."""
+    return np.int32 if height * width <= 1 << 31 else np.int64
+
+
+def step_codes(lefts: list[np.ndarray], rights: list[np.ndarray], width: int, dtype: type):
+    """The cross join of some passage pairs (cross_join) as each row's cell code, with the rows' positions."""
+    left_at, right_at = cross_join(lefts, rights)
+    all_lefts, all_rights = np.concatenate(lefts).astype(dtype), np.concatenate(rights).astype(dtype)
+    return all_lefts[left_at] * width + all_rights[right_at], left_at, right_at
 
 
 def model1_weights(lefts: list[np.ndarray], rights: list[np.ndarray], width: int, cells: np.ndarray, start: np.ndarray):
@@ -73,18 +89,16 @@ def _rows(lefts: list[np.ndarray], rights: list[np.ndarray], width: int, cells: 
     in_filter = _CellFilter(cells)
     for begin in range(0, len(lefts), PAIRS_PER_STEP):
         step_lefts, step_rights = lefts[begin : begin + PAIRS_PER_STEP], rights[begin : begin + PAIRS_PER_STEP]
-        all_lefts, all_rights = np.concatenate(step_lefts), np.concatenate(step_rights)
-        left_at, right_at = cross_join(step_lefts, step_rights)
-        codes = all_lefts[left_at] * width + all_rights[right_at]
+        codes, left_at, right_at = step_codes(step_lefts, step_rights, width, cells.dtype.type)
         maybe = in_filter(codes)
         codes, left_at, right_at = codes[maybe], left_at[maybe], right_at[maybe]
         where = np.minimum(np.searchsorted(cells, codes), len(cells) - 1)
         kept = cells[where] == codes
         found.append(where[kept])
-        left_groups.append(left_at[kept] + left_offset)
-        right_groups.append(right_at[kept] + right_offset)
-        left_offset += len(all_lefts)
-        right_offset += len(all_rights)
+        left_groups.append(left_at[kept].astype(np.int64) + left_offset)  # a pair's positions: over every step
+        right_groups.append(right_at[kept].astype(np.int64) + right_offset)
+        left_offset += sum(map(len, step_lefts))
+        right_offset += sum(map(len, step_rights))
     return np.concatenate(found), np.concatenate(left_groups), np.concatenate(right_groups)
 
 
@@ -105,4 +119,4 @@ class _CellFilter:
         return (self.slots[slot >> 3] >> (slot & 7).astype(np.uint8)) & 1 == 1
 
     def _slot(self, codes: np.ndarray) -> np.ndarray:
-        return (codes.view(np.uint64) * _FIBONACCI) >> self.shift
+        return (codes.astype(np.uint64) * _FIBONACCI) >> self.shift
