@@ -6,6 +6,7 @@ from flask import Flask
 
 from indexer import LiveIndexSet, open_any_index_set
 from search_app.home import EXAMPLE_SEARCHES
+from search_app.json_provider import OrjsonProvider
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -19,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_prefixed_env("SETU")
     app.config.update(config or {})
-    app.json.ensure_ascii = False
+    app.json = OrjsonProvider(app)
     cluster_indexes = app.config.get("CLUSTER_INDEXES")  # with --cluster: a LiveClusterIndexSet
     # Without a cluster, a sharded index is read here as one index of its shards.
     app.extensions["setu.indexes"] = cluster_indexes or LiveIndexSet(app.config["INDEX_DIR"], open_any_index_set)

@@ -53,6 +53,16 @@ def test_korean_search_returns_highlighted_passages_linked_to_translations(clien
     assert "000_aaa99257ef590384" in {t["doc_id"] for t in seed["translations"]}
 
 
+def test_answers_are_utf8_json_with_the_text_as_written_and_sorted_keys(client):
+    response = client.get("/api/v1/search?q=" + quote("사회복지") + "&facets=true")
+    assert response.mimetype == "application/json"
+    assert "<mark>사회복지".encode() in response.data and b"\\u" not in response.data
+    assert response.data.endswith(b"\n")
+    data = json.loads(response.data)
+    assert list(data) == sorted(data) and data["hits"]
+    assert list(data["hits"][0]) == sorted(data["hits"][0])
+
+
 def test_per_passage_limit_and_offset_page_through_results(client):
     first = validate(client.get("/api/v1/search?q=" + quote("사회복지") + "&per=passage&limit=2"), "/api/v1/search")
     second = client.get("/api/v1/search?q=" + quote("사회복지") + "&per=passage&limit=2&offset=2").get_json()
