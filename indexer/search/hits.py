@@ -54,6 +54,7 @@ class PageReads:
     def __init__(self, index_set):
         self.index_set = index_set
         self.readers: dict[str, object] = {}
+        self.columns: dict[str, object] = {}
         self.fields: dict[tuple[str, int], dict] = {}
 
     def reader(self, lang: str):
@@ -62,6 +63,12 @@ class PageReads:
             with self.index_set.searcher(lang) as searcher:
                 self.readers[lang] = searcher.reader()
         return self.readers[lang]
+
+    def positions(self, lang: str):
+        """The position column of one language's passages, looked up once a page (a page has ~60 translations)."""
+        if lang not in self.columns:
+            self.columns[lang] = column(self.reader(lang), "position")
+        return self.columns[lang]
 
     def __call__(self, lang: str, docnum: int) -> dict:
         """A passage's stored fields, read on first ask."""
@@ -114,13 +121,13 @@ def page_translations(index_set, shown: list[tuple[str, str, int | None]], store
     the page's groups and once for its passages' links, each stored passage read once."""
     members = index_set.links.groups_members(list(dict.fromkeys(group for group, _, _ in shown)))
     links = index_set.links.passages_links([(doc_id, index) for _, doc_id, index in shown if index is not None])
-    indexed = set(index_set.languages)
+    tables = {lang: _passage_table(index_set, lang) for lang in index_set.languages}  # once a page: a fifth of it
     found = []
     for group, doc_id, index in shown:
         linked = links[doc_id, index] if index is not None else {}
         translations = []
         for other_id, lang in members[group]:
-            docnums = article_passages(index_set, lang, other_id) if lang in indexed and other_id != doc_id else []
+            docnums = tables[lang].get(other_id, []) if lang in tables and other_id != doc_id else []
             if docnums:
                 shown_at = linked.get(other_id, []) if index is not None else None
                 translations.append(_translation(stored, other_id, lang, docnums, shown_at))
@@ -131,8 +138,8 @@ def page_translations(index_set, shown: list[tuple[str, str, int | None]], store
 def _translation(stored: PageReads, doc_id: str, lang: str, docnums: list[int], linked: list[int] | None) -> dict:
     """One translation, with its passages at the `linked` positions, or its headline when `linked` is None (a hit
     in the headline): its stored passages read by document number."""
-    reader = stored.reader(lang)
-    shown = {i: docnum for i in linked or () if (docnum := _passage_at(reader, docnums, i)) is not None}
+    positions = stored.positions(lang)
+    shown = {i: docnum for i in linked or () if (docnum := _passage_at(positions, docnums, i)) is not None}
     passages = [stored(lang, docnum) for docnum in shown.values()]
     head = passages[0] if passages else stored(lang, docnums[0])  # every passage holds the headline
     if linked is None:
@@ -166,21 +173,20 @@ def _passage_table(index_set, lang: str) -> dict[str, list[int]]:
     return tables[lang]
 
 
-def _passage_at(reader, docnums: list[int], position: int) -> int | None:
-    """The document number of an article's passage at `position`, given its passages' numbers in order.
+def _passage_at(positions, docnums: list[int], position: int) -> int | None:
+    """The document number of an article's passage at `position`, given its passages' numbers in order and the
+    index's position column.
 
     An article's passages are written one after another, so the n-th is at position n; a
     look at the position column confirms it, and the whole article is read only if not.
     """
-    positions = column(reader, "position")
     if 0 <= position < len(docnums) and positions[docnums[position]] == position:
         return docnums[position]
-    return _passages_by_position(reader, docnums).get(position)
+    return _passages_by_position(positions, docnums).get(position)
 
 
-def _passages_by_position(reader, docnums: list[int]) -> dict[int, int]:
-    """An article's passages (position → document number)."""
-    positions = column(reader, "position")
+def _passages_by_position(positions, docnums: list[int]) -> dict[int, int]:
+    """An article's passages (position → document number), read from the index's position column."""
     return {positions[docnum]: docnum for docnum in docnums}
 
 
@@ -188,7 +194,8 @@ def get_article(index_set, doc_id: str) -> dict | None:
     """Return an article rebuilt from its passages, paragraphs in order with their links, or None when unknown."""
     for lang in index_set.languages:
         with index_set.searcher(lang) as searcher:
-            docnums = _passages_by_position(searcher.reader(), article_passages(index_set, lang, doc_id))
+            positions = column(searcher.reader(), "position")
+            docnums = _passages_by_position(positions, article_passages(index_set, lang, doc_id))
             if not docnums:
                 continue
             passages = [searcher.stored_fields(docnums[position]) for position in sorted(docnums)]
