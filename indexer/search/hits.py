@@ -121,7 +121,7 @@ def page_translations(index_set, shown: list[tuple[str, str, int | None]], store
     the page's groups and once for its passages' links, each stored passage read once."""
     members = index_set.links.groups_members(list(dict.fromkeys(group for group, _, _ in shown)))
     links = index_set.links.passages_links([(doc_id, index) for _, doc_id, index in shown if index is not None])
-    tables = {lang: _passage_table(index_set, lang) for lang in index_set.languages}  # once a page: a fifth of it
+    tables = {lang: _passage_table(index_set, lang) for lang in index_set.languages}  # once a page, not a translation
     found = []
     for group, doc_id, index in shown:
         linked = links[doc_id, index] if index is not None else {}
