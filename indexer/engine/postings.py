@@ -16,17 +16,15 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import Matcher
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25FScorer, bm25
-from whoosh.util.numeric import byte_to_length
 
-from indexer.engine.codec import skip_within_blocks
+from indexer.engine.codec import LENGTH_OF_BYTE, field_length_bytes, skip_within_blocks
 
 # Each segment's field lengths as Whoosh stores them (a byte per passage), read once per reader.
 _LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LENGTH_OF_BYTE = tuple(byte_to_length(code) for code in range(256))
 
 
 def skip_to(matcher: Matcher, docnum: int) -> None:
@@ -56,7 +54,7 @@ def scorer_of(matcher: Matcher, reader) -> Callable[[], float]:
         return matcher.score
     leaf, boost, scorer = plain
     idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    length_of = _LENGTH_OF_BYTE
+    length_of = LENGTH_OF_BYTE
     weight, docnum = leaf.weight, leaf.id
     if boost == 1.0:
         return lambda: bm25(idf, weight(), length_of[lengths[docnum()]], avgfl, b, k1)
@@ -69,12 +67,10 @@ def _field_lengths(reader, fieldname: str) -> bytes | None:
     if per_field is None:
         per_field = _LENGTHS[reader] = {}
     if fieldname not in per_field:
-        per_field[fieldname] = None
         per_document = getattr(reader, "_perdoc", None)
-        column = per_document._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if per_document else None
-        if column is not None and getattr(column, "_fixedlen", None) == 1:
-            stored = column._dbfile.get(column._basepos, column._count)
-            per_field[fieldname] = stored + bytes(reader.doc_count_all() - len(stored))  # unwritten: 0
+        per_field[fieldname] = (
+            field_length_bytes(per_document, fieldname, reader.doc_count_all()) if per_document else None
+        )
     return per_field[fieldname]
 
 
@@ -136,7 +132,7 @@ def dense_scores(matcher: Matcher, reader, docnums: list[int]) -> dict[int, floa
     if kept is None:
         return None
     ids, weights = kept
-    idf, avgfl, b, k1, length_of = scorer.idf, scorer.avgfl, scorer.B, scorer.K1, _LENGTH_OF_BYTE
+    idf, avgfl, b, k1, length_of = scorer.idf, scorer.avgfl, scorer.B, scorer.K1, LENGTH_OF_BYTE
     found = {}
     for docnum in docnums:
         at = bisect_left(ids, docnum)
