@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
-import numpy as np
 import pytest
 
 from indexer.align import lexicon as lexicon_module
@@ -255,8 +254,8 @@ def test_a_lexicon_mined_before_readings_were_kept_still_translates(crosslang_di
 MINED_ANOTHER_WAY = {
     # past the sort key's bit fields (8M terms, 16M shared pairs), the strongest translations sorted by a lexsort
     "lexsort": [(lexicon_module, "_WEIGHT_SHIFT", 0)],  # any pair shared once or more overflows it
-    # past 2^31 cells of a language pair's table, int64 cell codes
-    "int64 codes": [(lexicon_module, "code_type", lambda height, width: np.int64)],
+    # past 2^31 cells of a language pair's table (or rows of a step's cross join), int64 codes and positions
+    "int64 codes": [(model1_module, "INT32_LIMIT", 0)],
     # past PAIRS_PER_STEP aligned passage pairs, the cross join counted step by step
     "many steps": [(lexicon_module, "PAIRS_PER_STEP", 3), (model1_module, "PAIRS_PER_STEP", 3)],
 }

@@ -21,16 +21,18 @@ PAIRS_PER_STEP = 2_000
 # Slots per kept cell in the hashed filter that spares most cross-join rows the exact search among the cells:
 # about one row in this many outside a cell gets through to the search.
 FILTER_SLOTS_PER_CELL = 32
+# Integers below this fit an int32 (a test lowers it to take the int64 way a corpus this large would).
+INT32_LIMIT = 1 << 31
 _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: multiplying by it spreads codes over the slots
 
 
 def cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Every (left term, right term) of every passage pair, as positions into the concatenated `lefts` and
-    `rights`, without a Python loop per pair; int32 positions while they fit (half the time of int64's)."""
+    `rights`, without a Python loop per pair; int32 positions while they fit (_narrowest)."""
     left_sizes = np.array([len(a) for a in lefts], np.int64)
     right_sizes = np.array([len(b) for b in rights], np.int64)
     rows = int(left_sizes @ right_sizes)
-    index = np.int32 if max(rows, int(left_sizes.sum()), int(right_sizes.sum())) < 1 << 31 else np.int64
+    index = _narrowest(max(rows, int(left_sizes.sum()), int(right_sizes.sum())))
     left_sizes, right_sizes = left_sizes.astype(index), right_sizes.astype(index)
     right_starts = np.cumsum(right_sizes, dtype=index) - right_sizes
     pair_of_left = np.repeat(np.arange(len(lefts), dtype=index), left_sizes)
@@ -42,9 +44,15 @@ def cross_join(lefts: list[np.ndarray], rights: list[np.ndarray]) -> tuple[np.nd
 
 
 def code_type(height: int, width: int) -> type:
-    """The integer type of the cell codes `left * width + right` of a height × width table: int32 where every code
-    fits, whose sorts and searches take half the time of int64's (most of mining), else int64."""
-    return np.int32 if height * width <= 1 << 31 else np.int64
+    """The integer type of the cell codes `left * width + right` of a height × width table (the largest is
+    height * width - 1)."""
+    return _narrowest(height * width - 1)
+
+
+def _narrowest(largest: int) -> type:
+    """int32 for integers up to `largest` when it is under INT32_LIMIT, whose sorts and searches take half the
+    time of int64's (most of mining), else int64."""
+    return np.int32 if largest < INT32_LIMIT else np.int64
 
 
 def step_codes(lefts: list[np.ndarray], rights: list[np.ndarray], width: int, dtype: type):
